@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { LoopsvcError } from './errors.js';
+import { isPackageManager, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
+
+/** What the command line said, before defaults, prompts or validation against the registry. */
+export interface Flags {
+  dir?: string;
+  template?: string;
+  name?: string;
+  pm?: PackageManager;
+  install?: boolean;
+  git?: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+const OPTIONS = {
+  template: { type: 'string', short: 't' },
+  name: { type: 'string' },
+  pm: { type: 'string' },
+  install: { type: 'boolean' },
+  'no-install': { type: 'boolean' },
+  git: { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export function parseFlags(argv: readonly string[]): Flags {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new LoopsvcError('INVALID_ARGS', `${describeParseError(error)}; run create-loopsvc --help for the usage`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new LoopsvcError(
+      'INVALID_ARGS',
+      `expected one target directory, got ${positionals.length} (${positionals.map((p) => JSON.stringify(p)).join(', ')}); quote a path that contains spaces`,
+    );
+  }
+  return {
+    dir: positionals[0],
+    template: nonEmpty(values.template, '--template'),
+    name: nonEmpty(values.name, '--name'),
+    pm: packageManagerFlag(values.pm),
+    install: pairedBoolean(values.install, values['no-install'], 'install'),
+    git: pairedBoolean(values.git, values['no-git'], 'git'),
+    dryRun: values['dry-run'] ?? false,
+    yes: values.yes ?? false,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}
+
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const missingValue = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missingValue) return `option ${missingValue[1]} needs a value`;
+  return message.split('\n')[0] ?? message;
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new LoopsvcError('INVALID_ARGS', `${flag} needs a non-empty value`);
+  return value;
+}
+
+function packageManagerFlag(value: string | undefined): PackageManager | undefined {
+  if (value === undefined) return undefined;
+  if (!isPackageManager(value)) {
+    throw new LoopsvcError(
+      'INVALID_PM',
+      `unknown package manager ${JSON.stringify(value)} for --pm; use one of: ${PACKAGE_MANAGERS.join(', ')}`,
+    );
+  }
+  return value;
+}
+
+function pairedBoolean(yes: boolean | undefined, no: boolean | undefined, flag: string): boolean | undefined {
+  if (yes && no) throw new LoopsvcError('INVALID_ARGS', `--${flag} and --no-${flag} contradict each other; pass one`);
+  if (yes) return true;
+  if (no) return false;
+  return undefined;
+}

@@ -1,0 +1,41 @@
+import { EXIT } from './errors.js';
+import { DEFAULT_DIR } from './options.js';
+import { PACKAGE_MANAGERS } from './package-manager.js';
+import { DEFAULT_TEMPLATE, TEMPLATES } from './registry.js';
+
+/** --help, written from the registry so it cannot drift from what the CLI accepts. */
+export function helpText(): string {
+  const templates = TEMPLATES.map(
+    (t) => `  ${t.id.padEnd(16)}${t.description}\n${t.guarantees.map((g) => `  ${''.padEnd(16)}- ${g}`).join('\n')}`,
+  ).join('\n');
+  return `Usage: create-loopsvc [dir] [options]
+
+Scaffold a Node.js service that is correct about the event loop: one loop, async-only I/O,
+resources opened at startup and closed at shutdown, signals that drain work and exit cleanly.
+
+Arguments:
+  dir                      target directory; must not exist or be empty (--yes: ./${DEFAULT_DIR})
+
+Options:
+  -t, --template <id>      template to generate (--yes: ${DEFAULT_TEMPLATE})
+      --name <name>        npm package name (default: derived from dir)
+      --pm <${PACKAGE_MANAGERS.join('|')}>  package manager (default: the one running create, else npm)
+      --install, --no-install  install dependencies (default: install)
+      --git, --no-git      git init and first commit, skipped inside a work tree (default: git)
+      --dry-run            print the files a real run would write, write nothing
+  -y, --yes                take the default for every value that has one, ask nothing
+  -h, --help               show this help
+  -v, --version            show the version
+
+Without a terminal nothing is asked: pass dir and --template, or --yes.
+
+Templates:
+${templates}
+
+Exit codes:
+  ${EXIT.ok}    done
+  ${EXIT.failed}    failed (the generated project is kept when only install failed)
+  ${EXIT.invalidInput}    invalid input (bad flag or value, non-empty target); nothing was written
+  ${EXIT.cancelled}  cancelled (Ctrl-C); nothing was written
+`;
+}

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { parseFlags } from './args.js';
+import { CancelledError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
+import { initGit } from './git.js';
+import { helpText } from './help.js';
+import { installDependencies } from './install.js';
+import { shellQuote } from './names.js';
+import { resolveOptions, type Options } from './options.js';
+import { pmCommands } from './package-manager.js';
+import { planProject } from './service-generator.js';
+import { checkTarget } from './target.js';
+import { SCAFFOLDER_VERSION } from './versions.js';
+import { writeProject } from './write.js';
+
+export interface Io {
+  argv: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  interactive: boolean;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** The whole run, top to bottom. Returns the exit code; expected failures throw LoopsvcError. */
+export async function main(io: Io): Promise<ExitCode> {
+  // 1. parse
+  const flags = parseFlags(io.argv);
+  if (flags.help) return print(io, helpText());
+  if (flags.version) return print(io, SCAFFOLDER_VERSION);
+
+  // 2. resolve options (flags, then prompts for what is missing)
+  const options = await resolveOptions(flags, io);
+  const state = await checkTarget(options.target, options.dir);
+
+  // 3. plan: the whole project rendered in memory
+  const plan = await planProject(templateData(options), options.target);
+  if (options.dryRun) {
+    for (const file of plan) io.out(path.join(options.dir, file.path));
+    io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${options.template}, package ${options.name}); nothing was written`);
+    return EXIT.ok;
+  }
+
+  // 4. write, atomically
+  await writeProject(plan, options.target, state);
+  io.out(`created ${options.dir}: ${options.template}, package ${options.name}, ${plan.length} files`);
+
+  // 5. install
+  const install = options.install ? await installDependencies(options.pm, options.target) : undefined;
+
+  // 6. git
+  if (options.git) {
+    const git = await initGit(options.target);
+    io.out(git.done ? 'git: initialised with a first commit' : `git: skipped, ${git.why}`);
+  } else {
+    io.out('git: skipped, --no-git');
+  }
+
+  // 7. next steps
+  if (install && !install.ok) {
+    io.err(`install failed: ${install.reason}. The project is kept; retry with: cd ${shellQuote(options.dir)} && ${install.retry}`);
+    return EXIT.failed;
+  }
+  io.out(nextSteps(options, install?.ok === true));
+  return EXIT.ok;
+}
+
+function templateData(options: Options) {
+  const pm = pmCommands(options.pm);
+  return { name: options.name, template: options.template, pmRun: pm.run, pmInstall: pm.install.join(' ') };
+}
+
+function nextSteps(options: Options, installed: boolean): string {
+  const pm = pmCommands(options.pm);
+  const steps = [`cd ${shellQuote(options.dir)}`];
+  if (!installed) steps.push(pm.install.join(' '));
+  steps.push(`${pm.run} dev`);
+  return `\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n\nThen: ${pm.run} test, ${pm.run} lint, ${pm.run} build && ${pm.run} start`;
+}
+
+function print(io: Io, text: string): ExitCode {
+  io.out(text.trimEnd());
+  return EXIT.ok;
+}
+
+/** The one boundary: sorts every error into an exit code and one line (or a stack to report). */
+export function exitCodeFor(error: unknown, err: (line: string) => void): ExitCode {
+  if (error instanceof CancelledError) {
+    err('cancelled');
+    return EXIT.cancelled;
+  }
+  if (error instanceof LoopsvcError) {
+    err(`error: ${error.message}`);
+    return error.exitCode;
+  }
+  err(`unexpected error in create-loopsvc ${SCAFFOLDER_VERSION}, please report it with this output:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.failed;
+}

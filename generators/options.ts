@@ -1,0 +1,98 @@
+import path from 'node:path';
+import type { Flags } from './args.js';
+import { LoopsvcError } from './errors.js';
+import { assertPackageName, packageNameFromDir, packageNameProblem } from './names.js';
+import { detectPackageManager, installCommandLine, type PackageManager } from './package-manager.js';
+import { askDirectory, askInstall, askPackageName, askTemplate } from './prompts.js';
+import { DEFAULT_TEMPLATE, findTemplate, TEMPLATE_IDS, type TemplateId } from './registry.js';
+
+export const DEFAULT_DIR = 'loopsvc-service';
+
+/** Everything a run needs, decided: nothing after this step asks or guesses. */
+export interface Options {
+  /** as the user gave it, for messages and next steps */
+  dir: string;
+  /** absolute */
+  target: string;
+  template: TemplateId;
+  name: string;
+  pm: PackageManager;
+  install: boolean;
+  git: boolean;
+  dryRun: boolean;
+}
+
+export interface OptionContext {
+  interactive: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Flags first; prompts only for what is missing and only with a TTY. Without one, --yes takes
+ * the documented defaults and a missing required value is an error that names its flag.
+ * Values with a derived default (name, package manager, install, git) never need a prompt.
+ */
+export async function resolveOptions(flags: Flags, ctx: OptionContext): Promise<Options> {
+  const template = await resolveTemplate(flags, ctx);
+  const dir = await resolveDir(flags, ctx);
+  const name = await resolveName(flags, ctx, dir);
+  const pm = flags.pm ?? detectPackageManager(ctx.env.npm_config_user_agent);
+  const install = flags.install ?? (ctx.interactive && !flags.yes && !flags.dryRun ? await askInstall(installCommandLine(pm)) : true);
+  return {
+    dir,
+    target: path.resolve(ctx.cwd, dir),
+    template,
+    name,
+    pm,
+    install,
+    git: flags.git ?? true,
+    dryRun: flags.dryRun,
+  };
+}
+
+async function resolveTemplate(flags: Flags, ctx: OptionContext): Promise<TemplateId> {
+  if (flags.template !== undefined) {
+    const found = findTemplate(flags.template);
+    if (!found) {
+      throw new LoopsvcError(
+        'UNKNOWN_TEMPLATE',
+        `unknown template ${JSON.stringify(flags.template)} for --template; valid ids: ${TEMPLATE_IDS.join(', ')}`,
+      );
+    }
+    return found.id;
+  }
+  if (flags.yes) return DEFAULT_TEMPLATE;
+  if (ctx.interactive) return askTemplate(DEFAULT_TEMPLATE);
+  throw new LoopsvcError(
+    'MISSING_TEMPLATE',
+    `no template chosen and no terminal to ask on; pass --template <${TEMPLATE_IDS.join('|')}> (or --yes for ${DEFAULT_TEMPLATE})`,
+  );
+}
+
+async function resolveDir(flags: Flags, ctx: OptionContext): Promise<string> {
+  if (flags.dir !== undefined) {
+    if (flags.dir.trim() === '') throw new LoopsvcError('INVALID_DIR', 'the target directory is empty; pass a directory name as the first argument');
+    return flags.dir;
+  }
+  if (flags.yes) return DEFAULT_DIR;
+  if (ctx.interactive) return askDirectory(DEFAULT_DIR);
+  throw new LoopsvcError(
+    'MISSING_DIR',
+    `no target directory and no terminal to ask on; pass it as the first argument, e.g. create-loopsvc my-service (or --yes for ./${DEFAULT_DIR})`,
+  );
+}
+
+async function resolveName(flags: Flags, ctx: OptionContext, dir: string): Promise<string> {
+  if (flags.name !== undefined) return assertPackageName(flags.name);
+  const derived = packageNameFromDir(path.resolve(ctx.cwd, dir));
+  if (ctx.interactive && !flags.yes) return askPackageName(derived);
+  const problem = packageNameProblem(derived);
+  if (problem) {
+    throw new LoopsvcError(
+      'INVALID_NAME',
+      `cannot derive a package name from ${JSON.stringify(dir)} (${JSON.stringify(derived)}: ${problem}); pass --name with a lowercase npm name such as "my-service"`,
+    );
+  }
+  return derived;
+}

@@ -1,0 +1,39 @@
+// Bundles the CLI into one file with zero runtime dependencies (as create-vite ships), so
+// `npm create loopsvc` installs a single package. Everything it imports is inlined.
+import { build } from 'esbuild';
+
+// node-plop imports inquirer for its own prompt runner, which this CLI never calls: questions
+// are asked with `prompts`, and generators run through `runActions`. Inquirer and what it pulls
+// in (rxjs, iconv-lite, ...) would be ~800 KiB of the bundle, so it is replaced by a stub that
+// fails loudly if that ever changes. The real `plop` CLI brings its own inquirer.
+const stubInquirer = {
+  name: 'stub-inquirer',
+  setup(b) {
+    b.onResolve({ filter: /^inquirer$/ }, () => ({ path: 'inquirer', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents:
+        "const unavailable = () => { throw new Error('node-plop prompts are not bundled; create-loopsvc asks with prompts'); };\n" +
+        'export default { registerPrompt: unavailable, prompt: unavailable };',
+      loader: 'js',
+    }));
+  },
+};
+
+const result = await build({
+  entryPoints: ['generators/index.ts'],
+  outfile: 'dist/index.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  minify: true,
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [stubInquirer],
+  // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __loopsvcRequire } from 'node:module'; const require = __loopsvcRequire(import.meta.url);" },
+});
+
+const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+console.log(`dist/index.mjs: ${(bytes / 1024).toFixed(0)} KiB`);
