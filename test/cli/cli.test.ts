@@ -1,0 +1,229 @@
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import rootPackage from '../../package.json' with { type: 'json' };
+import { TEMPLATE_IDS } from '../../generators/registry.js';
+import { runCli } from '../helpers/cli.js';
+import { CLI, listFiles, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
+
+const TEMPLATE: string = TEMPLATE_IDS[0] ?? 'http-fastify';
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await tempDir();
+});
+afterEach(async () => {
+  await removeDir(cwd);
+});
+
+describe('information', () => {
+  it('--help documents usage, every template, every flag and the exit codes', async () => {
+    const r = await runCli(['--help'], { cwd });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Usage: create-loopsvc [dir] [options]');
+    for (const id of TEMPLATE_IDS) expect(r.stdout).toContain(id);
+    for (const flag of ['--template', '--name', '--pm', '--no-install', '--no-git', '--dry-run', '--yes', '--version']) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toMatch(/130\s+cancelled/);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version'], { cwd });
+    expect(r).toMatchObject({ exitCode: 0, stdout: rootPackage.version });
+  });
+});
+
+describe('invalid input exits 2 with one line and writes nothing', () => {
+  it.each([
+    [['svc', '--template', 'express'], `unknown template "express" for --template; valid ids: ${TEMPLATE_IDS.join(', ')}`],
+    [['svc', '--template', TEMPLATE, '--frobnicate'], 'unknown option --frobnicate'],
+    [['svc'], 'pass --template'],
+    [['--template', TEMPLATE], 'pass it as the first argument'],
+    [['svc', '--template', TEMPLATE, '--name', 'Bad Name'], 'invalid package name "Bad Name"'],
+    [['svc', '--template', TEMPLATE, '--name', '{{x}}&<y>'], 'pass --name'],
+    [['Сервис', '--template', TEMPLATE], 'cannot derive a package name'],
+    [['svc', '--template', TEMPLATE, '--pm', 'npx'], 'use one of: npm, pnpm, yarn, bun'],
+  ])('%j', async (args, message) => {
+    const r = await runCli(args, { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('a non-empty target is left exactly as it was, byte for byte', async () => {
+    const target = path.join(cwd, 'svc');
+    await mkdir(path.join(target, 'src'), { recursive: true });
+    await writeFile(path.join(target, 'package.json'), '{"name":"mine"}');
+    await writeFile(path.join(target, 'src', 'main.ts'), 'export {};\n');
+    const before = await treeSnapshot(cwd);
+    const mtime = (await stat(path.join(target, 'package.json'))).mtimeMs;
+
+    const r = await runCli(['svc', '--template', TEMPLATE, '--no-install', '--no-git'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('"svc" is not empty (2 entries)');
+    expect(await treeSnapshot(cwd)).toEqual(before);
+    expect((await stat(path.join(target, 'package.json'))).mtimeMs).toBe(mtime);
+  });
+
+  it('a target that is a file is refused', async () => {
+    await writeFile(path.join(cwd, 'svc'), 'x');
+    const r = await runCli(['svc', '--template', TEMPLATE, '--no-install'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('exists and is not a directory');
+    expect(await readFile(path.join(cwd, 'svc'), 'utf8')).toBe('x');
+  });
+});
+
+describe('generating', () => {
+  it('--dry-run prints exactly the files a real run writes, and writes nothing', async () => {
+    const dry = await runCli(['svc', '--template', TEMPLATE, '--dry-run'], { cwd });
+    expect(dry.exitCode).toBe(0);
+    expect(await readdir(cwd)).toEqual([]);
+    const listed = dry.stdout.split('\n').filter((l) => l.startsWith('svc/')).map((l) => l.slice('svc/'.length)).sort();
+    expect(dry.stdout).toContain(`dry run: ${listed.length} files would be written to svc`);
+
+    const real = await runCli(['svc', '--template', TEMPLATE, '--no-install', '--no-git'], { cwd });
+    expect(real.exitCode).toBe(0);
+    expect(await listFiles(path.join(cwd, 'svc'))).toEqual(listed);
+    expect(await readdir(cwd)).toEqual(['svc']);
+  });
+
+  it('--yes takes every default without a terminal', async () => {
+    const r = await runCli(['--yes', '--no-install', '--no-git'], { cwd });
+    expect(r.exitCode).toBe(0);
+    const pkg = JSON.parse(await readFile(path.join(cwd, 'loopsvc-service', 'package.json'), 'utf8')) as { name: string };
+    expect(pkg.name).toBe('loopsvc-service');
+  });
+
+  it('an existing empty target, even the cwd, is filled in place', async () => {
+    const r = await runCli(['.', '--template', TEMPLATE, '--name', 'here', '--no-install', '--no-git'], { cwd });
+    expect(r.exitCode).toBe(0);
+    expect(await readdir(cwd)).toContain('package.json');
+    expect(r.stdout).toContain('cd .');
+  });
+
+  it('a hostile directory name is quoted in the next steps and the package name is derived safely', async () => {
+    const dir = `my "svc" & $(x) it's`;
+    const r = await runCli([dir, '--template', TEMPLATE, '--no-install', '--no-git'], { cwd, env: { npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v20.19.0' } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`cd 'my "svc" & $(x) it'\\''s'`);
+    expect(r.stdout).toContain('pnpm install');
+    expect(r.stdout).toContain('pnpm dev');
+    const pkg = JSON.parse(await readFile(path.join(cwd, dir, 'package.json'), 'utf8')) as { name: string };
+    expect(pkg.name).toBe('my-svc-x-it-s');
+  });
+
+  it('a failed install keeps the project, prints the retry command and exits 1', async () => {
+    const bin = path.join(cwd, 'fake-bin');
+    await mkdir(bin);
+    await writeFile(path.join(bin, 'npm'), '#!/bin/sh\necho "npm ERR! simulated registry outage" >&2\nexit 1\n');
+    await chmod(path.join(bin, 'npm'), 0o755);
+    const r = await runCli(['svc', '--template', TEMPLATE, '--no-git'], { cwd, env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('simulated registry outage');
+    expect(r.stderr).toContain('install failed: Command failed with exit code 1: npm install. The project is kept; retry with: cd svc && npm install');
+    expect(await readdir(path.join(cwd, 'svc'))).toContain('package.json');
+  });
+
+  it('a package manager that is not installed is a failed install with the fix', async () => {
+    const r = await runCli(['svc', '--template', TEMPLATE, '--pm', 'bun', '--no-git'], { cwd, env: { PATH: path.dirname(process.execPath) } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('install failed: bun is not installed or not on PATH');
+    expect(r.stderr).toContain('retry with: cd svc && bun install');
+  });
+});
+
+describe('git', () => {
+  const gitEnv = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
+
+  it('initialises a repository with a first commit', async () => {
+    const r = await runCli(['svc', '--template', TEMPLATE, '--no-install'], { cwd, env: gitEnv });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('git: initialised with a first commit');
+    const log = await execa('git', ['log', '--oneline'], { cwd: path.join(cwd, 'svc') });
+    expect(log.stdout).toContain('Initial commit from create-loopsvc');
+    const status = await execa('git', ['status', '--porcelain'], { cwd: path.join(cwd, 'svc') });
+    expect(status.stdout).toBe('');
+  });
+
+  it('is skipped, with the reason, inside an existing work tree', async () => {
+    await execa('git', ['init', '--quiet'], { cwd });
+    const r = await runCli(['apps/svc', '--template', TEMPLATE, '--no-install'], { cwd, env: gitEnv });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('git: skipped, the target is already inside a git work tree');
+    expect(await readdir(path.join(cwd, 'apps', 'svc'))).not.toContain('.git');
+  });
+
+  it('is skipped with --no-git', async () => {
+    const r = await runCli(['svc', '--template', TEMPLATE, '--no-install', '--no-git'], { cwd });
+    expect(r.stdout).toContain('git: skipped, --no-git');
+    expect(await readdir(path.join(cwd, 'svc'))).not.toContain('.git');
+  });
+});
+
+describe('interactive (through a pseudo-terminal)', () => {
+  /** util-linux `script` gives the CLI a real TTY; what we write to its stdin is typed keys. */
+  async function typeInto(keys: Array<{ after: RegExp; send: string }>) {
+    const child = execa('script', ['-qfec', `node ${CLI}`, '/dev/null'], { cwd, env: { NO_COLOR: '1', TERM: 'dumb' }, reject: false, timeout: 30_000 });
+    let screen = '';
+    let step = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      const next = keys[step];
+      if (next && next.after.test(screen)) {
+        step += 1;
+        screen = '';
+        child.stdin?.write(next.send);
+      }
+    });
+    const result = await child;
+    return { exitCode: result.exitCode, stdout: String(result.stdout) };
+  }
+
+  it('Ctrl-C at the first prompt prints "cancelled", exits 130 and leaves nothing', async () => {
+    const r = await typeInto([{ after: /Template/, send: '\x03' }]);
+    expect(r.exitCode).toBe(130);
+    expect(r.stdout).toContain('cancelled');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('Ctrl-C at a later prompt leaves nothing either', async () => {
+    const r = await typeInto([
+      { after: /Template/, send: '\r' },
+      { after: /Target directory/, send: 'svc\r' },
+      { after: /Package name/, send: '\x03' },
+    ]);
+    expect(r.exitCode).toBe(130);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('asks only for what the flags did not give, then generates', async () => {
+    const child = execa('script', ['-qfec', `node ${CLI} svc --template ${TEMPLATE} --no-git`, '/dev/null'], {
+      cwd,
+      env: { NO_COLOR: '1', TERM: 'dumb' },
+      reject: false,
+      timeout: 30_000,
+    });
+    let screen = '';
+    let answered = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (answered === 0 && /Package name/.test(screen)) {
+        answered = 1;
+        child.stdin?.write('\r');
+      } else if (answered === 1 && /Install dependencies now/.test(screen)) {
+        answered = 2;
+        child.stdin?.write('n');
+      }
+    });
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    expect(String(r.stdout)).not.toContain('Template');
+    expect(await readdir(path.join(cwd, 'svc'))).toContain('package.json');
+  });
+});

@@ -1,0 +1,52 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import rootPackage from '../../package.json' with { type: 'json' };
+import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
+
+/** Budget for the packed tarball: the bundle plus the templates. */
+const MAX_PACKED_BYTES = 300 * 1024;
+
+interface PackResult {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: Array<{ path: string }>;
+}
+
+describe('the published package', () => {
+  let dir: string;
+  let pack: PackResult;
+
+  beforeAll(async () => {
+    dir = await tempDir('loopsvc-pack-');
+    const r = await execa('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO_ROOT });
+    pack = (JSON.parse(r.stdout) as PackResult[])[0]!;
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeDir(dir);
+  });
+
+  it('has no runtime dependencies: the CLI is one bundled file', () => {
+    expect(rootPackage).not.toHaveProperty('dependencies');
+    expect(pack.files.map((f) => f.path)).toEqual(expect.arrayContaining(['index.js', 'dist/index.mjs', 'package.json']));
+    expect(pack.files.filter((f) => f.path.startsWith('generators/') || f.path.startsWith('test/'))).toEqual([]);
+  });
+
+  it(`stays under ${MAX_PACKED_BYTES / 1024} KiB packed`, () => {
+    console.log(`packed ${(pack.size / 1024).toFixed(1)} KiB, unpacked ${(pack.unpackedSize / 1024).toFixed(1)} KiB, ${pack.files.length} files`);
+    expect(pack.size).toBeLessThan(MAX_PACKED_BYTES);
+  });
+
+  it('installs as a single package, offline, and generates from the shipped templates', async () => {
+    const prefix = path.join(dir, 'prefix');
+    await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(dir, pack.filename)]);
+    const installed = (await readdir(path.join(prefix, 'node_modules'))).filter((name) => !name.startsWith('.'));
+    expect(installed).toEqual(['create-loopsvc']);
+    const r = await execa(path.join(prefix, 'node_modules', '.bin', 'create-loopsvc'), ['svc', '--template', 'http-fastify', '--dry-run'], { cwd: dir });
+    expect(r.stdout).toContain('svc/package.json');
+    expect(r.stdout).toMatch(/dry run: \d+ files would be written/);
+  }, 120_000);
+});

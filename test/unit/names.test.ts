@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { LoopsvcError } from '../../generators/errors.js';
+import { assertPackageName, packageNameFromDir, packageNameProblem, shellQuote } from '../../generators/names.js';
+
+describe('package names', () => {
+  it.each(['my-service', '@acme/orders', 'svc.v2'])('accepts %s', (name) => {
+    expect(packageNameProblem(name)).toBeUndefined();
+  });
+
+  // Hostile inputs: every one is rejected with a message that names --name, never rewritten.
+  it.each([
+    'My-Service',
+    'a~b',
+    'has space',
+    'quote"d',
+    "it's",
+    'back`tick',
+    '${x}',
+    '{{name}}',
+    'a&b',
+    '<script>',
+    'café',
+    'сервис',
+    '.hidden',
+    '_under',
+    'node_modules',
+    'http',
+    'a'.repeat(215),
+    '',
+  ])('rejects %j with a fix', (name) => {
+    expect(packageNameProblem(name)).toBeTypeOf('string');
+    expect(() => assertPackageName(name)).toThrowError(LoopsvcError);
+    expect(() => assertPackageName(name)).toThrowError(/--name/);
+  });
+
+  it('one line per error', () => {
+    try {
+      assertPackageName('Bad Name');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).toContain('"Bad Name"');
+    }
+  });
+});
+
+describe('packageNameFromDir', () => {
+  it.each([
+    ['my-service', 'my-service'],
+    ['/abs/path/Orders API', 'orders-api'],
+    ['Café Crème', 'cafe-creme'],
+    ['my "svc" & <co>', 'my-svc-co'],
+    ['.dotted', 'dotted'],
+    ['${evil}`', 'evil'],
+    ['сервис', 'loopsvc-service'],
+  ])('%j → %s', (dir, expected) => {
+    expect(packageNameFromDir(dir)).toBe(expected);
+    expect(packageNameProblem(packageNameFromDir(dir))).toBeUndefined();
+  });
+});
+
+describe('shellQuote', () => {
+  it('leaves plain paths alone', () => {
+    expect(shellQuote('apps/my-svc')).toBe('apps/my-svc');
+  });
+  it("single-quotes the rest and escapes '", () => {
+    expect(shellQuote(`my "svc" & it's`)).toBe(`'my "svc" & it'\\''s'`);
+    expect(shellQuote('$(rm -rf ~)')).toBe(`'$(rm -rf ~)'`);
+  });
+});
