@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LoopsvcError } from './errors.js';
 import { isPackageManager, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
+import { allOptions } from './registry.js';
 
 /** What the command line said, before defaults, prompts or validation against the registry. */
 export interface Flags {
@@ -14,9 +15,11 @@ export interface Flags {
   yes: boolean;
   help: boolean;
   version: boolean;
+  /** template options given on the command line, by key; validated against the template later */
+  templateOptions: Record<string, string | boolean>;
 }
 
-const OPTIONS = {
+export const BUILT_IN_FLAGS = {
   template: { type: 'string', short: 't' },
   name: { type: 'string' },
   pm: { type: 'string' },
@@ -30,14 +33,27 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** Built-in flags plus `--<key>` (and `--no-<key>` for booleans) for every template option. */
+function parseOptions(): ParseOptions {
+  const options: ParseOptions = { ...BUILT_IN_FLAGS };
+  for (const option of allOptions()) {
+    options[option.key] = { type: option.kind === 'boolean' ? 'boolean' : 'string' };
+    if (option.kind === 'boolean') options[`no-${option.key}`] = { type: 'boolean' };
+  }
+  return options;
+}
+
 export function parseFlags(argv: readonly string[]): Flags {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: parseOptions(), allowPositionals: true, strict: true });
   } catch (error) {
     throw new LoopsvcError('INVALID_ARGS', `${describeParseError(error)}; run create-loopsvc --help for the usage`);
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   if (positionals.length > 1) {
     throw new LoopsvcError(
       'INVALID_ARGS',
@@ -46,16 +62,33 @@ export function parseFlags(argv: readonly string[]): Flags {
   }
   return {
     dir: positionals[0],
-    template: nonEmpty(values.template, '--template'),
-    name: nonEmpty(values.name, '--name'),
-    pm: packageManagerFlag(values.pm),
+    template: nonEmpty(str(values.template), '--template'),
+    name: nonEmpty(str(values.name), '--name'),
+    pm: packageManagerFlag(str(values.pm)),
     install: pairedBoolean(values.install, values['no-install'], 'install'),
     git: pairedBoolean(values.git, values['no-git'], 'git'),
-    dryRun: values['dry-run'] ?? false,
-    yes: values.yes ?? false,
-    help: values.help ?? false,
-    version: values.version ?? false,
+    dryRun: values['dry-run'] === true,
+    yes: values.yes === true,
+    help: values.help === true,
+    version: values.version === true,
+    templateOptions: templateOptionFlags(values),
   };
+}
+
+function templateOptionFlags(values: Record<string, string | boolean | undefined>): Record<string, string | boolean> {
+  const given: Record<string, string | boolean> = {};
+  for (const option of allOptions()) {
+    const value =
+      option.kind === 'boolean'
+        ? pairedBoolean(values[option.key], values[`no-${option.key}`], option.key)
+        : nonEmpty(str(values[option.key]), `--${option.key}`);
+    if (value !== undefined) given[option.key] = value;
+  }
+  return given;
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function describeParseError(error: unknown): string {
@@ -84,7 +117,7 @@ function packageManagerFlag(value: string | undefined): PackageManager | undefin
   return value;
 }
 
-function pairedBoolean(yes: boolean | undefined, no: boolean | undefined, flag: string): boolean | undefined {
+function pairedBoolean(yes: string | boolean | undefined, no: string | boolean | undefined, flag: string): boolean | undefined {
   if (yes && no) throw new LoopsvcError('INVALID_ARGS', `--${flag} and --no-${flag} contradict each other; pass one`);
   if (yes) return true;
   if (no) return false;

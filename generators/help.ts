@@ -1,13 +1,11 @@
 import { EXIT } from './errors.js';
 import { DEFAULT_DIR } from './options.js';
 import { PACKAGE_MANAGERS } from './package-manager.js';
-import { DEFAULT_TEMPLATE, TEMPLATES } from './registry.js';
+import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateDefinition, type TemplateOption } from './registry.js';
 
 /** --help, written from the registry so it cannot drift from what the CLI accepts. */
 export function helpText(): string {
-  const templates = TEMPLATES.map(
-    (t) => `  ${t.id.padEnd(16)}${t.description}\n${t.guarantees.map((g) => `  ${''.padEnd(16)}- ${g}`).join('\n')}`,
-  ).join('\n');
+  const templates = (TEMPLATES as readonly TemplateDefinition[]).map(templateHelp).join('\n');
   return `Usage: create-loopsvc [dir] [options]
 
 Scaffold a Node.js service that is correct about the event loop: one loop, async-only I/O,
@@ -38,4 +36,23 @@ Exit codes:
   ${EXIT.invalidInput}    invalid input (bad flag or value, non-empty target); nothing was written
   ${EXIT.cancelled}  cancelled (Ctrl-C); nothing was written
 `;
+}
+
+const INDENT = ' '.repeat(18);
+
+function templateHelp(t: TemplateDefinition): string {
+  const lines = [`  ${t.id.padEnd(16)}${t.description}`, ...t.guarantees.map((g) => `${INDENT}- ${g}`)];
+  for (const option of t.options) lines.push(`${INDENT}${optionUsage(option)}`, `${INDENT}    ${optionDetail(option)}`);
+  return lines.join('\n');
+}
+
+function optionUsage(option: TemplateOption): string {
+  if (option.kind === 'boolean') return `--${option.key}, --no-${option.key}`;
+  return `--${option.key} <${(option.choices ?? []).map((c) => c.value).join('|')}>`;
+}
+
+function optionDetail(option: TemplateOption): string {
+  const fallback = option.kind === 'boolean' ? (option.default ? `--${option.key}` : `--no-${option.key}`) : String(option.default);
+  const when = option.when ? `; only with --${option.when.key} ${String(option.when.value)}` : '';
+  return `${option.description} (default: ${fallback}${when})`;
 }

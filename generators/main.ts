@@ -7,6 +7,7 @@ import { installDependencies } from './install.js';
 import { shellQuote } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { pmCommands } from './package-manager.js';
+import { describeOptions } from './registry.js';
 import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
@@ -36,13 +37,13 @@ export async function main(io: Io): Promise<ExitCode> {
   const plan = await planProject(templateData(options), options.target);
   if (options.dryRun) {
     for (const file of plan) io.out(path.join(options.dir, file.path));
-    io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${options.template}, package ${options.name}); nothing was written`);
+    io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${summary(options)}); nothing was written`);
     return EXIT.ok;
   }
 
   // 4. write, atomically
   await writeProject(plan, options.target, state);
-  io.out(`created ${options.dir}: ${options.template}, package ${options.name}, ${plan.length} files`);
+  io.out(`created ${options.dir}: ${summary(options)}, ${plan.length} files`);
 
   // 5. install
   const install = options.install ? await installDependencies(options.pm, options.target) : undefined;
@@ -66,7 +67,12 @@ export async function main(io: Io): Promise<ExitCode> {
 
 function templateData(options: Options) {
   const pm = pmCommands(options.pm);
-  return { name: options.name, template: options.template, pmRun: pm.run, pmInstall: pm.install.join(' ') };
+  return { name: options.name, template: options.template, pmRun: pm.run, pmInstall: pm.install.join(' '), options: options.templateOptions };
+}
+
+function summary(options: Options): string {
+  const chosen = Object.keys(options.templateOptions).length > 0 ? ` ${describeOptions(options.templateOptions)}` : '';
+  return `${options.template}${chosen}, package ${options.name}`;
 }
 
 function nextSteps(options: Options, installed: boolean): string {

@@ -3,8 +3,18 @@ import type { Flags } from './args.js';
 import { LoopsvcError } from './errors.js';
 import { assertPackageName, packageNameFromDir, packageNameProblem } from './names.js';
 import { detectPackageManager, installCommandLine, type PackageManager } from './package-manager.js';
-import { askDirectory, askInstall, askPackageName, askTemplate } from './prompts.js';
-import { DEFAULT_TEMPLATE, findTemplate, TEMPLATE_IDS, type TemplateId } from './registry.js';
+import { askDirectory, askInstall, askOption, askPackageName, askTemplate } from './prompts.js';
+import {
+  DEFAULT_TEMPLATE,
+  findTemplate,
+  optionApplies,
+  TEMPLATE_IDS,
+  TEMPLATES,
+  templateOptions,
+  type OptionValues,
+  type TemplateId,
+  type TemplateOption,
+} from './registry.js';
 
 export const DEFAULT_DIR = 'loopsvc-service';
 
@@ -15,6 +25,8 @@ export interface Options {
   /** absolute */
   target: string;
   template: TemplateId;
+  /** the template's options, every applicable one decided */
+  templateOptions: OptionValues;
   name: string;
   pm: PackageManager;
   install: boolean;
@@ -35,6 +47,7 @@ export interface OptionContext {
  */
 export async function resolveOptions(flags: Flags, ctx: OptionContext): Promise<Options> {
   const template = await resolveTemplate(flags, ctx);
+  const chosen = await resolveTemplateOptions(template, flags, ctx);
   const dir = await resolveDir(flags, ctx);
   const name = await resolveName(flags, ctx, dir);
   const pm = flags.pm ?? detectPackageManager(ctx.env.npm_config_user_agent);
@@ -43,6 +56,7 @@ export async function resolveOptions(flags: Flags, ctx: OptionContext): Promise<
     dir,
     target: path.resolve(ctx.cwd, dir),
     template,
+    templateOptions: chosen,
     name,
     pm,
     install,
@@ -60,13 +74,52 @@ async function resolveTemplate(flags: Flags, ctx: OptionContext): Promise<Templa
         `unknown template ${JSON.stringify(flags.template)} for --template; valid ids: ${TEMPLATE_IDS.join(', ')}`,
       );
     }
-    return found.id;
+    return found.id as TemplateId;
   }
   if (flags.yes) return DEFAULT_TEMPLATE;
   if (ctx.interactive) return askTemplate(DEFAULT_TEMPLATE);
   throw new LoopsvcError(
     'MISSING_TEMPLATE',
     `no template chosen and no terminal to ask on; pass --template <${TEMPLATE_IDS.join('|')}> (or --yes for ${DEFAULT_TEMPLATE})`,
+  );
+}
+
+/**
+ * Each option of the chosen template: the flag's value (checked), else a prompt, else the
+ * default. A flag that belongs to another template, or to a combination not chosen, is an error.
+ */
+async function resolveTemplateOptions(template: TemplateId, flags: Flags, ctx: OptionContext): Promise<OptionValues> {
+  const own = templateOptions(template);
+  for (const key of Object.keys(flags.templateOptions)) {
+    if (!own.some((o) => o.key === key)) {
+      const owners = TEMPLATES.filter((t) => (t.options as readonly TemplateOption[]).some((o) => o.key === key)).map((t) => t.id);
+      throw new LoopsvcError('OPTION_NOT_FOR_TEMPLATE', `--${key} is an option of ${owners.join(', ')}, not of ${template}; drop it or pick that template`);
+    }
+  }
+  const values: Record<string, string | boolean> = {};
+  for (const option of own) {
+    const given = flags.templateOptions[option.key];
+    if (!optionApplies(option, values)) {
+      if (given !== undefined) {
+        throw new LoopsvcError(
+          'OPTION_NOT_APPLICABLE',
+          `--${option.key} applies only with --${option.when?.key} ${String(option.when?.value)}; drop it or change --${option.when?.key}`,
+        );
+      }
+      continue;
+    }
+    if (given !== undefined) values[option.key] = checkOptionValue(option, given);
+    else if (ctx.interactive && !flags.yes) values[option.key] = await askOption(option);
+    else values[option.key] = option.default;
+  }
+  return values;
+}
+
+function checkOptionValue(option: TemplateOption, value: string | boolean): string | boolean {
+  if (option.kind === 'boolean' || option.choices?.some((c) => c.value === value)) return value;
+  throw new LoopsvcError(
+    'INVALID_OPTION',
+    `invalid value ${JSON.stringify(value)} for --${option.key}; use one of: ${(option.choices ?? []).map((c) => c.value).join(', ')}`,
   );
 }
 

@@ -1,7 +1,7 @@
 import prompts, { type PromptObject } from 'prompts';
 import { CancelledError } from './errors.js';
 import { packageNameProblem } from './names.js';
-import { TEMPLATES, type TemplateId } from './registry.js';
+import { TEMPLATES, type TemplateId, type TemplateOption } from './registry.js';
 
 /**
  * The interactive questions, kept apart from the logic that decides which ones to ask.
@@ -50,4 +50,18 @@ export function askPackageName(initial: string): Promise<string> {
 
 export function askInstall(command: string): Promise<boolean> {
   return ask<boolean>({ type: 'confirm', name: 'value', message: `Install dependencies now (${command})?`, initial: true });
+}
+
+export function askOption(option: TemplateOption): Promise<string | boolean> {
+  if (option.kind === 'boolean') {
+    return ask<boolean>({ type: 'confirm', name: 'value', message: option.title, initial: option.default === true });
+  }
+  const choices = option.choices ?? [];
+  return ask<string>({
+    type: 'select',
+    name: 'value',
+    message: option.title,
+    choices: choices.map((c) => ({ title: c.title, value: c.value })),
+    initial: Math.max(0, choices.findIndex((c) => c.value === option.default)),
+  });
 }

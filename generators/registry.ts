@@ -1,8 +1,33 @@
 /**
- * The one table of templates. It drives --help, validation of --template, the interactive
- * choices, the render step and the test matrix: adding a template is one row here and one
- * folder under templates/<id>/.
+ * The one table of templates. It drives --help, validation of --template and of template
+ * options, the interactive choices, the render step and the test matrix: adding a template is
+ * one row here and one folder under templates/<id>/.
  */
+
+/**
+ * A choice a template offers (`--<key> <value>`, or `--<key>`/`--no-<key>` for a boolean).
+ * The files that differ per value live in `templates/<id>/_options/<key>/<value>/` and are laid
+ * over the template's base files; a `package.json` there is merged into the base one.
+ */
+export interface TemplateOption {
+  readonly key: string;
+  readonly title: string;
+  readonly description: string;
+  readonly kind: 'choice' | 'boolean';
+  readonly choices?: readonly { readonly value: string; readonly title: string }[];
+  readonly default: string | boolean;
+  /** the option exists only when another option of the template has this value */
+  readonly when?: { readonly key: string; readonly value: string | boolean };
+}
+
+export interface TemplateDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly guarantees: readonly string[];
+  readonly options: readonly TemplateOption[];
+}
+
 export const TEMPLATES = [
   {
     id: 'http-fastify',
@@ -14,16 +39,50 @@ export const TEMPLATES = [
       'keep-alive clients neither stall shutdown nor see a connection reset',
       'second signal, shutdown timeout or fatal error: exit 1',
     ],
+    options: [],
   },
-] as const;
+] as const satisfies readonly TemplateDefinition[];
 
 export type Template = (typeof TEMPLATES)[number];
 export type TemplateId = Template['id'];
+export type OptionValues = Readonly<Record<string, string | boolean>>;
 
 export const DEFAULT_TEMPLATE: TemplateId = 'http-fastify';
 
 export const TEMPLATE_IDS: readonly TemplateId[] = TEMPLATES.map((t) => t.id);
 
-export function findTemplate(id: string): Template | undefined {
-  return TEMPLATES.find((t) => t.id === id);
+export function findTemplate(id: string): TemplateDefinition | undefined {
+  return (TEMPLATES as readonly TemplateDefinition[]).find((t) => t.id === id);
+}
+
+export function templateOptions(id: TemplateId): readonly TemplateOption[] {
+  return findTemplate(id)?.options ?? [];
+}
+
+/** Every option of every template, once per key (the CLI accepts the union, then validates). */
+export function allOptions(): TemplateOption[] {
+  const byKey = new Map<string, TemplateOption>();
+  for (const t of TEMPLATES as readonly TemplateDefinition[]) for (const o of t.options) if (!byKey.has(o.key)) byKey.set(o.key, o);
+  return [...byKey.values()];
+}
+
+/** Whether `option` applies given the values chosen so far. */
+export function optionApplies(option: TemplateOption, values: OptionValues): boolean {
+  return option.when === undefined || values[option.when.key] === option.when.value;
+}
+
+/** Every valid combination of a template's options: the test matrix. */
+export function optionMatrix(id: TemplateId): OptionValues[] {
+  let combos: Array<Record<string, string | boolean>> = [{}];
+  for (const option of templateOptions(id)) {
+    const values = option.kind === 'boolean' ? [false, true] : (option.choices ?? []).map((c) => c.value);
+    combos = combos.flatMap((combo) => (optionApplies(option, combo) ? values.map((v) => ({ ...combo, [option.key]: v })) : [combo]));
+  }
+  return combos;
+}
+
+/** `--mode webhook --runner` style label for a combination, for test names and messages. */
+export function describeOptions(values: OptionValues): string {
+  const parts = Object.entries(values).map(([k, v]) => (typeof v === 'boolean' ? (v ? `--${k}` : `--no-${k}`) : `--${k} ${v}`));
+  return parts.length > 0 ? parts.join(' ') : 'defaults';
 }

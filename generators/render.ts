@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { jsonString, markdownText, tsString } from './encode.js';
 import { versionOf } from './versions.js';
-import type { TemplateId } from './registry.js';
+import { templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
 /** One file of the project to be written: a POSIX path relative to the project root. */
 export interface PlannedFile {
@@ -19,7 +19,12 @@ export interface TemplateData {
   /** e.g. `npm run`, `pnpm`: safe constants, not user input */
   pmRun: string;
   pmInstall: string;
+  /** the template's options as chosen; each selects an overlay folder */
+  options: OptionValues;
 }
+
+/** Per-option overlays: `_options/<key>/<value>/…`, laid over the base files when chosen. */
+const OPTIONS_DIR = '_options';
 
 /**
  * Templates ship in the package next to dist/ (and next to generators/ in this repo), so the
@@ -45,9 +50,16 @@ export function renderHandlebars(source: string, data: TemplateData): string {
   return handlebars.compile(source, { noEscape: true, strict: true })(data);
 }
 
+/** Every file of a template folder (overlays included), as POSIX paths relative to it. */
 export async function listTemplateFiles(template: TemplateId): Promise<string[]> {
-  const root = path.join(TEMPLATES_DIR, template);
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return listFiles(path.join(TEMPLATES_DIR, template));
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
@@ -55,21 +67,36 @@ export async function listTemplateFiles(template: TemplateId): Promise<string[]>
     .sort();
 }
 
-/** Render every file of a template into memory, in a stable order. */
-export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
+/**
+ * The source folders of a render, base first: the template folder without its overlays, then
+ * the overlay of each chosen option value in registry order (a later file replaces an earlier).
+ */
+function layers(template: TemplateId, options: OptionValues): string[] {
   const root = path.join(TEMPLATES_DIR, template);
-  const sources = await listTemplateFiles(template);
-  const files = await Promise.all(
-    sources.map(async (source): Promise<PlannedFile> => {
-      const raw = await readFile(path.join(root, source));
-      const target = destinationPath(source);
-      if (source === 'package.json') return { path: target, contents: renderPackageJson(raw, data) };
-      if (source.endsWith('.hbs')) {
-        return { path: target, contents: Buffer.from(renderHandlebars(raw.toString('utf8'), data)) };
-      }
-      return { path: target, contents: raw };
-    }),
-  );
+  const chosen = templateOptions(template)
+    .filter((o) => options[o.key] !== undefined)
+    .map((o) => path.join(root, OPTIONS_DIR, o.key, String(options[o.key])));
+  return [root, ...chosen];
+}
+
+/** Render every file of a template, with its chosen options, into memory in a stable order. */
+export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
+  const sources = new Map<string, Buffer[]>();
+  for (const [index, layer] of layers(template, data.options).entries()) {
+    const files = (await listFiles(layer)).filter((f) => index > 0 || !f.startsWith(`${OPTIONS_DIR}/`));
+    for (const file of files) {
+      const raw = await readFile(path.join(layer, file));
+      // package.json layers merge; any other file is replaced by the later layer
+      sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
+    }
+  }
+  const files = [...sources].map(([source, raws]): PlannedFile => {
+    const target = destinationPath(source);
+    if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
+    const raw = raws[0] ?? Buffer.alloc(0);
+    if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(renderHandlebars(raw.toString('utf8'), data)) };
+    return { path: target, contents: raw };
+  });
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -80,9 +107,12 @@ interface PackageJson {
   [key: string]: unknown;
 }
 
-/** package.json is data: parse, set the name, pin versions from the one source, stringify. */
-export function renderPackageJson(raw: Buffer, data: TemplateData): Buffer {
-  const pkg = JSON.parse(raw.toString('utf8')) as PackageJson;
+/**
+ * package.json is data: parse each layer and merge (an overlay adds or replaces scripts and
+ * dependencies), set the name, pin versions from the one source, stringify.
+ */
+export function renderPackageJson(layers: readonly Buffer[], data: TemplateData): Buffer {
+  const pkg = layers.map((raw) => JSON.parse(raw.toString('utf8')) as PackageJson).reduce(mergePackageJson);
   pkg.name = data.name;
   for (const field of ['dependencies', 'devDependencies'] as const) {
     const deps = pkg[field];
@@ -96,6 +126,16 @@ export function renderPackageJson(raw: Buffer, data: TemplateData): Buffer {
     }
   }
   return Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`);
+}
+
+function mergePackageJson(base: PackageJson, overlay: PackageJson): PackageJson {
+  const merged: PackageJson = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const current = merged[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    merged[key] = isObject(current) && isObject(value) ? { ...current, ...value } : value;
+  }
+  return merged;
 }
 
 /** Things a developer may have left in a template folder while trying it out. */

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { destinationPath, listTemplateFiles, renderHandlebars, renderPackageJson, TEMPLATES_DIR } from '../../generators/render.js';
-import { TEMPLATES } from '../../generators/registry.js';
+import { TEMPLATES, templateOptions } from '../../generators/registry.js';
 import { versionOf } from '../../generators/versions.js';
 
-const DATA = { name: 'svc', template: 'http-fastify', pmRun: 'npm run', pmInstall: 'npm install' } as const;
+const DATA = { name: 'svc', template: 'http-fastify', pmRun: 'npm run', pmInstall: 'npm install', options: {} } as const;
 
 describe('destinationPath', () => {
   it.each([
@@ -33,7 +33,7 @@ describe('renderHandlebars', () => {
 describe('renderPackageJson', () => {
   it('is data: name set, versions pinned from the one source, formatted like npm', () => {
     const raw = Buffer.from(JSON.stringify({ name: 'x', dependencies: { fastify: '*' }, devDependencies: { vitest: '*' } }));
-    const out = renderPackageJson(raw, { ...DATA, name: '@acme/svc' }).toString();
+    const out = renderPackageJson([raw], { ...DATA, name: '@acme/svc' }).toString();
     expect(JSON.parse(out)).toEqual({
       name: '@acme/svc',
       dependencies: { fastify: versionOf('fastify') },
@@ -44,7 +44,17 @@ describe('renderPackageJson', () => {
 
   it('refuses a dependency with no pinned version', () => {
     const raw = Buffer.from(JSON.stringify({ dependencies: { 'left-pad': '*' } }));
-    expect(() => renderPackageJson(raw, DATA)).toThrow(/left-pad/);
+    expect(() => renderPackageJson([raw], DATA)).toThrow(/left-pad/);
+  });
+
+  it('merges an option overlay into the base: scripts and dependencies added, the rest kept', () => {
+    const base = Buffer.from(JSON.stringify({ name: 'x', scripts: { build: 'tsc', test: 'vitest run' }, dependencies: { fastify: '*' } }));
+    const overlay = Buffer.from(JSON.stringify({ scripts: { test: 'vitest run --bail 1' }, dependencies: { undici: '*' } }));
+    expect(JSON.parse(renderPackageJson([base, overlay], DATA).toString())).toEqual({
+      name: 'svc',
+      scripts: { build: 'tsc', test: 'vitest run --bail 1' },
+      dependencies: { fastify: versionOf('fastify'), undici: versionOf('undici') },
+    });
   });
 });
 
@@ -62,19 +72,27 @@ describe.each(TEMPLATES.map((t) => t.id))('templates/%s', (id) => {
     for (const file of files) {
       const text = await readFile(path.join(TEMPLATES_DIR, id, file), 'utf8');
       for (const [, expression] of text.matchAll(/\{\{\{?([^}]*)\}\}/g)) {
-        expect(expression?.trim(), `${file}: {{${expression}}}`).toMatch(/^(md|json|tsString) name$|^(pmRun|pmInstall)$/);
+        expect(expression?.trim(), `${file}: {{${expression}}}`).toMatch(/^(md|json|tsString) name$|^(pmRun|pmInstall)$|^[#/]?(if|unless|else)\b/);
       }
     }
   });
 
-  it('lists every dependency with "*" and has a pinned version for each', async () => {
-    const pkg = JSON.parse(await readFile(path.join(TEMPLATES_DIR, id, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-    expect(Object.keys(deps).length).toBeGreaterThan(0);
-    for (const [name, version] of Object.entries(deps)) {
-      expect(version, name).toBe('*');
-      expect(versionOf(name), name).toBeTypeOf('string');
+  it('lists every dependency with "*" and has a pinned version for each, in every layer', async () => {
+    const manifests = (await listTemplateFiles(id)).filter((f) => path.posix.basename(f) === 'package.json');
+    expect(manifests).toContain('package.json');
+    for (const manifest of manifests) {
+      const pkg = JSON.parse(await readFile(path.join(TEMPLATES_DIR, id, manifest), 'utf8')) as Record<string, Record<string, string> | undefined>;
+      for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+        expect(version, `${manifest}: ${name}`).toBe('*');
+        expect(versionOf(name), `${manifest}: ${name}`).toBeTypeOf('string');
+      }
     }
+  });
+
+  it('has an overlay folder for every option value and none for values it does not offer', async () => {
+    const overlays = new Set((await listTemplateFiles(id)).filter((f) => f.startsWith('_options/')).map((f) => f.split('/').slice(1, 3).join('/')));
+    const offered = templateOptions(id).flatMap((o) => (o.kind === 'boolean' ? ['true', 'false'] : (o.choices ?? []).map((c) => c.value)).map((v) => `${o.key}/${v}`));
+    for (const overlay of overlays) expect(offered, `_options/${overlay}`).toContain(overlay);
   });
 
   it('stores dotfiles as _name, so npm publishes them', async () => {

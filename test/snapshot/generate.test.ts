@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { pmCommands, type PackageManager } from '../../generators/package-manager.js';
+import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/registry.js';
+import { planProject } from '../../generators/service-generator.js';
+
+/**
+ * The generated tree and every generated file, per template. The first option combination with
+ * npm and the name "svc" is snapshotted whole; every other option combination, package manager
+ * and name is snapshotted as its difference from that base, so a reviewer reads each template
+ * once and then only what a choice changes.
+ */
+async function render(template: TemplateId, options: OptionValues, name = 'svc', pm: PackageManager = 'npm'): Promise<Map<string, string>> {
+  const { run, install } = pmCommands(pm);
+  const plan = await planProject({ name, template, options, pmRun: run, pmInstall: install.join(' ') }, '/nonexistent/never-written');
+  return new Map(plan.map((f) => [f.path, f.contents.toString('utf8')]));
+}
+
+/** Files added or changed (with contents) and removed (null) relative to `base`. */
+function difference(base: Map<string, string>, variant: Map<string, string>): Record<string, string | null> {
+  const diff: Record<string, string | null> = {};
+  for (const [path, text] of variant) if (base.get(path) !== text) diff[path] = text;
+  for (const path of base.keys()) if (!variant.has(path)) diff[path] = null;
+  return diff;
+}
+
+const NAME_VARIANTS: Array<{ label: string; name: string; pm: PackageManager }> = [
+  { label: 'scoped name, pnpm', name: '@acme/orders-svc', pm: 'pnpm' },
+  // the most awkward name npm accepts: dots, digits, underscores, a scope, markdown-active characters
+  { label: 'awkward valid name, yarn', name: '@a.b/1_x-y.z', pm: 'yarn' },
+  { label: 'bun', name: 'svc', pm: 'bun' },
+];
+
+describe.each(TEMPLATE_IDS)('templates/%s', (template) => {
+  const [baseOptions = {}, ...otherOptions] = optionMatrix(template);
+
+  it(`base render (${describeOptions(baseOptions)}, npm, name "svc")`, async () => {
+    const files = await render(template, baseOptions);
+    expect([...files.keys()]).toMatchSnapshot('tree');
+    for (const [path, text] of files) expect(text).toMatchSnapshot(path);
+  });
+
+  it.each(otherOptions.map((options) => ({ label: describeOptions(options), options })))('$label: difference from the base', async ({ options }) => {
+    expect(difference(await render(template, baseOptions), await render(template, options))).toMatchSnapshot();
+  });
+
+  it.each(NAME_VARIANTS)('$label: only the name and package manager change', async ({ name, pm }) => {
+    const diff = difference(await render(template, baseOptions), await render(template, baseOptions, name, pm));
+    expect(Object.values(diff)).not.toContain(null);
+    expect(diff).toMatchSnapshot();
+    expect((JSON.parse(diff['package.json'] ?? '{}') as { name?: string }).name).toBe(name);
+  });
+});
