@@ -1,0 +1,48 @@
+import underPressure from '@fastify/under-pressure';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { registerCpuPool } from './plugins/cpu-pool.js';
+import { registerDrain } from './plugins/drain.js';
+import { registerUpstream } from './plugins/upstream.js';
+import { fanoutRoutes } from './routes/fanout.js';
+import { hashRoutes } from './routes/hash.js';
+import { liveRoute, readyRoute } from './routes/health.js';
+
+const PROBES = new Set(['/live', '/ready']);
+
+/**
+ * Builds the service without starting it (R1.2): no listen(), no signal handlers, no timers and no
+ * open sockets until `ready()`/`listen()`. Tests call it with their own config and use `inject`;
+ * src/main.ts is the only place that listens and owns the process.
+ */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel }, // pino, JSON lines on stdout
+    // Probes hit /live and /ready every few seconds: keep them out of the request log.
+    logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    bodyLimit: config.bodyLimitBytes, // R2.4: bounds the synchronous JSON.parse of bodies (413 above)
+    // R3.3: keep the defaults return503OnClosing: true and forceCloseConnections: 'idle';
+    // forceCloseConnections: true would cut in-flight requests (P3).
+  });
+
+  registerDrain(app);
+  registerUpstream(app, config);
+  registerCpuPool(app, config);
+
+  await app.register(liveRoute); // outside the under-pressure scope: liveness ignores load (R3.4)
+
+  await app.register(async (api) => {
+    // R3.4: event-loop pressure makes /ready and the API answer 503 + Retry-After, never /live.
+    await api.register(underPressure, {
+      maxEventLoopDelay: config.maxEventLoopDelayMs,
+      sampleInterval: config.pressureSampleIntervalMs,
+      retryAfter: 5,
+    });
+    await api.register(readyRoute);
+    await api.register(fanoutRoutes, { timeoutMs: config.upstreamTimeoutMs });
+    await api.register(hashRoutes);
+  });
+
+  return app;
+}

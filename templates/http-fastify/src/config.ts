@@ -1,0 +1,137 @@
+import { availableParallelism } from 'node:os';
+import envSchema from 'env-schema';
+
+// Configuration comes from the environment and is validated once, at startup, before the server
+// listens (R2.3: synchronous work is fine only before serving). A bad value stops the service with
+// one line that names the variable, instead of failing later in the middle of a request.
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  /** R4.2: time between "readiness is 503" and "stop accepting", so the load balancer can catch up. */
+  drainDelayMs: number;
+  /** R4.1: budget for app.close() after the drain; past it the process exits 1. */
+  shutdownTimeoutMs: number;
+  /** Idle keep-alive timeout of the HTTP server (shutdown reaps idle sockets anyway, R3.3). */
+  keepAliveTimeoutMs: number;
+  /** R2.4: caps the synchronous JSON.parse of request bodies on the loop. */
+  bodyLimitBytes: number;
+  /** Origin of the example upstream service, e.g. http://catalog:8080. */
+  upstreamUrl: string;
+  /** R2.2: every outbound call carries AbortSignal.timeout(upstreamTimeoutMs). */
+  upstreamTimeoutMs: number;
+  upstreamConnections: number;
+  /** R2.4: size of the worker-thread pool for CPU-bound work. */
+  cpuPoolThreads: number;
+  /** R3.4: event-loop delay above which /ready (and the API) answer 503; 0 disables the check. */
+  maxEventLoopDelayMs: number;
+  pressureSampleIntervalMs: number;
+}
+
+interface Env {
+  HOST: string;
+  PORT: number;
+  LOG_LEVEL: LogLevel;
+  DRAIN_DELAY_MS: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+  KEEP_ALIVE_TIMEOUT_MS: number;
+  BODY_LIMIT_BYTES: number;
+  UPSTREAM_URL: string;
+  UPSTREAM_TIMEOUT_MS: number;
+  UPSTREAM_CONNECTIONS: number;
+  CPU_POOL_THREADS: number;
+  MAX_EVENT_LOOP_DELAY_MS: number;
+  PRESSURE_SAMPLE_INTERVAL_MS: number;
+}
+
+const ms = (def: number, min = 0) => ({ type: 'integer', minimum: min, maximum: 3_600_000, default: def });
+
+function schema() {
+  return {
+    type: 'object',
+    properties: {
+      HOST: { type: 'string', minLength: 1, default: '0.0.0.0' }, // P6: 127.0.0.1 is unreachable by probes
+      PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+      LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
+      DRAIN_DELAY_MS: ms(5_000),
+      SHUTDOWN_TIMEOUT_MS: ms(20_000, 1),
+      KEEP_ALIVE_TIMEOUT_MS: ms(5_000, 1),
+      BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
+      UPSTREAM_URL: { type: 'string', minLength: 1, default: 'http://127.0.0.1:8080' },
+      UPSTREAM_TIMEOUT_MS: ms(2_000, 1),
+      UPSTREAM_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1024, default: 10 },
+      CPU_POOL_THREADS: { type: 'integer', minimum: 1, maximum: 256, default: Math.max(1, availableParallelism() - 1) },
+      MAX_EVENT_LOOP_DELAY_MS: ms(1_000),
+      PRESSURE_SAMPLE_INTERVAL_MS: ms(1_000, 10),
+    },
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function describe(issues: AjvIssue[], env: Record<string, string | undefined>): string {
+  return issues
+    .map((issue) => {
+      const name = issue.instancePath.replace(/^\//, '') || String(issue.params.missingProperty);
+      const allowed = Array.isArray(issue.params.allowedValues) ? ` (${issue.params.allowedValues.join(', ')})` : '';
+      const message = issue.keyword === 'minLength' ? 'must not be empty' : (issue.message ?? 'is invalid');
+      return `${name} ${message}${allowed}, got ${JSON.stringify(env[name] ?? null)}`;
+    })
+    .join('; ');
+}
+
+function upstreamOrigin(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`invalid configuration: UPSTREAM_URL must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search !== '') {
+    throw new ConfigError(
+      `invalid configuration: UPSTREAM_URL must be an http(s) origin like http://host:8080, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return url.origin;
+}
+
+/** Reads and validates the configuration; throws ConfigError with a one-line message. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // A blank value (`PORT=`) is an error, not "use the default": it is almost always a broken deploy.
+  let parsed: Env;
+  try {
+    parsed = envSchema<Env>({ schema: schema(), data: { ...env }, env: false });
+  } catch (err) {
+    const issues = (err as { errors?: AjvIssue[] }).errors;
+    if (!issues) throw err;
+    throw new ConfigError(`invalid configuration: ${describe(issues, env)}`);
+  }
+  return {
+    host: parsed.HOST,
+    port: parsed.PORT,
+    logLevel: parsed.LOG_LEVEL,
+    drainDelayMs: parsed.DRAIN_DELAY_MS,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
+    bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    upstreamUrl: upstreamOrigin(parsed.UPSTREAM_URL),
+    upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+    upstreamConnections: parsed.UPSTREAM_CONNECTIONS,
+    cpuPoolThreads: parsed.CPU_POOL_THREADS,
+    maxEventLoopDelayMs: parsed.MAX_EVENT_LOOP_DELAY_MS,
+    pressureSampleIntervalMs: parsed.PRESSURE_SAMPLE_INTERVAL_MS,
+  };
+}

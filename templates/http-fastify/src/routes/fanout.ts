@@ -1,0 +1,81 @@
+import type { FastifyPluginCallback } from 'fastify';
+import type { Dispatcher } from 'undici';
+
+export interface FanoutOptions {
+  timeoutMs: number;
+}
+
+const MAX_IDS = 10;
+
+/** An upstream failure mapped to the status this service answers with. */
+class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly statusCode: 502 | 504,
+  ) {
+    super(message);
+  }
+}
+
+function upstreamFailure(err: unknown, path: string, signal: AbortSignal): UpstreamError {
+  const reason: unknown = signal.reason;
+  if (signal.aborted && reason instanceof DOMException && reason.name === 'TimeoutError') {
+    return new UpstreamError(`upstream ${path} timed out`, 504);
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new UpstreamError(`upstream ${path} failed: ${detail}`, 502);
+}
+
+async function fetchItem(upstream: Dispatcher, id: string, signal: AbortSignal): Promise<unknown> {
+  const path = `/items/${encodeURIComponent(id)}`;
+  try {
+    // R2.2: async client from the shared pool, bounded by the caller's signal
+    const res = await upstream.request({ method: 'GET', path, signal });
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      await res.body.dump(); // free the socket for the next request
+      throw new UpstreamError(`upstream ${path} answered ${res.statusCode}`, 502);
+    }
+    return await res.body.json();
+  } catch (err) {
+    throw err instanceof UpstreamError ? err : upstreamFailure(err, path, signal);
+  }
+}
+
+/**
+ * GET /fanout?ids=a,b,c - fetches /items/:id from the upstream for every id concurrently.
+ * R2.5: start all calls, then await them together with Promise.all; one deadline
+ * (AbortSignal.timeout) bounds the whole fan-out, and the first failure cancels the rest.
+ * Upstream errors become 502, timeouts 504; the process keeps serving.
+ */
+export const fanoutRoutes: FastifyPluginCallback<FanoutOptions> = (app, opts, done) => {
+  app.get<{ Querystring: { ids: string } }>(
+    '/fanout',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['ids'],
+          properties: {
+            ids: { type: 'string', pattern: `^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,${MAX_IDS - 1}}$` },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const cancel = new AbortController();
+      const signal = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), cancel.signal]);
+      const calls = request.query.ids.split(',').map(async (id) => {
+        try {
+          return await fetchItem(app.upstream, id, signal);
+        } catch (err) {
+          cancel.abort(err); // fail fast: siblings stop waiting on a result nobody will use
+          throw err;
+        }
+      });
+      const items = await Promise.all(calls);
+      return { items };
+    },
+  );
+  done();
+};

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '0.0.0.0', // P6: reachable by Kubernetes probes
+      port: 3000,
+      logLevel: 'info',
+      drainDelayMs: 5_000,
+      shutdownTimeoutMs: 20_000,
+      upstreamUrl: 'http://127.0.0.1:8080',
+      bodyLimitBytes: 1_048_576,
+    });
+    expect(config.cpuPoolThreads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('coerces and normalises values', () => {
+    const config = loadConfig({ PORT: '8081', DRAIN_DELAY_MS: '0', UPSTREAM_URL: 'https://api.example.com/' });
+    expect(config.port).toBe(8081);
+    expect(config.drainDelayMs).toBe(0);
+    expect(config.upstreamUrl).toBe('https://api.example.com');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', ''],
+    ['PORT', '70000'],
+    ['DRAIN_DELAY_MS', '-1'],
+    ['SHUTDOWN_TIMEOUT_MS', '1.5'],
+    ['LOG_LEVEL', 'loud'],
+    ['UPSTREAM_URL', 'ftp://files.example.com'],
+    ['UPSTREAM_URL', 'http://api.example.com/v1'],
+    ['UPSTREAM_URL', 'not a url'],
+    ['HOST', ''],
+  ])('rejects %s=%j with one line naming the variable', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+});
