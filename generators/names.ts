@@ -21,8 +21,9 @@ export function assertPackageName(name: string, flag = '--name'): string {
 }
 
 /**
- * A package name suggested from the target folder's name (create-vite's rule). It is only a
- * default: a name the user typed is validated, never rewritten.
+ * A package name suggested from the target folder's name (create-vite's rule), or '' when
+ * nothing usable is left (a name in another script). It is only a default: a name the user
+ * typed is validated, never rewritten.
  */
 export function packageNameFromDir(dir: string): string {
   const suggested = path
@@ -36,7 +37,7 @@ export function packageNameFromDir(dir: string): string {
     .replace(/[^a-z0-9.-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-+|-+$/g, '');
-  return suggested.length > 0 ? suggested : 'loopsvc-service';
+  return suggested;
 }
 
 /** POSIX shell quoting for paths we print in next-step commands. */

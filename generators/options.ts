@@ -144,7 +144,7 @@ async function resolveName(flags: Flags, ctx: OptionContext, dir: string): Promi
   if (problem) {
     throw new LoopsvcError(
       'INVALID_NAME',
-      `cannot derive a package name from ${JSON.stringify(dir)} (${JSON.stringify(derived)}: ${problem}); pass --name with a lowercase npm name such as "my-service"`,
+      `cannot derive a package name from ${JSON.stringify(dir)}${derived ? ` (${JSON.stringify(derived)}: ${problem})` : ''}; pass --name with a lowercase npm name such as "my-service"`,
     );
   }
   return derived;

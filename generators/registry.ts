@@ -20,12 +20,23 @@ export interface TemplateOption {
   readonly when?: { readonly key: string; readonly value: string | boolean };
 }
 
+/**
+ * Files a template takes verbatim from another template at render time, so a convention (the
+ * HTTP drain, the loop guard) is written once. The template's own files win over borrowed ones.
+ */
+export interface Borrowed {
+  readonly from: string;
+  readonly files: readonly string[];
+  readonly when?: { readonly key: string; readonly value: string | boolean };
+}
+
 export interface TemplateDefinition {
   readonly id: string;
   readonly title: string;
   readonly description: string;
   readonly guarantees: readonly string[];
   readonly options: readonly TemplateOption[];
+  readonly borrow?: readonly Borrowed[];
 }
 
 export const TEMPLATES = [
@@ -66,9 +77,13 @@ export function allOptions(): TemplateOption[] {
   return [...byKey.values()];
 }
 
-/** Whether `option` applies given the values chosen so far. */
-export function optionApplies(option: TemplateOption, values: OptionValues): boolean {
+/** Whether an option (or a borrowed set of files) applies given the values chosen so far. */
+export function optionApplies(option: { readonly when?: TemplateOption['when'] }, values: OptionValues): boolean {
   return option.when === undefined || values[option.when.key] === option.when.value;
+}
+
+export function borrowedFiles(id: TemplateId): readonly Borrowed[] {
+  return findTemplate(id)?.borrow ?? [];
 }
 
 /** Every valid combination of a template's options: the test matrix. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { jsonString, markdownText, tsString } from './encode.js';
 import { versionOf } from './versions.js';
-import { templateOptions, type OptionValues, type TemplateId } from './registry.js';
+import { borrowedFiles, optionApplies, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
 /** One file of the project to be written: a POSIX path relative to the project root. */
 export interface PlannedFile {
@@ -67,26 +67,40 @@ async function listFiles(root: string): Promise<string[]> {
     .sort();
 }
 
+/** A folder to take files from, and which of its files to take. */
+interface Layer {
+  root: string;
+  files: string[];
+}
+
 /**
- * The source folders of a render, base first: the template folder without its overlays, then
- * the overlay of each chosen option value in registry order (a later file replaces an earlier).
+ * The sources of a render, in order (a later file replaces an earlier one; package.json files
+ * merge): files borrowed from other templates, the template's base (without its overlays), then
+ * the overlay of each chosen option value in registry order.
  */
-function layers(template: TemplateId, options: OptionValues): string[] {
+async function layers(template: TemplateId, options: OptionValues): Promise<Layer[]> {
   const root = path.join(TEMPLATES_DIR, template);
-  const chosen = templateOptions(template)
-    .filter((o) => options[o.key] !== undefined)
-    .map((o) => path.join(root, OPTIONS_DIR, o.key, String(options[o.key])));
-  return [root, ...chosen];
+  const borrowed = borrowedFiles(template)
+    .filter((b) => optionApplies(b, options))
+    .map((b) => ({ root: path.join(TEMPLATES_DIR, b.from), files: [...b.files] }));
+  const base = { root, files: (await listFiles(root)).filter((f) => !f.startsWith(`${OPTIONS_DIR}/`)) };
+  const overlays = await Promise.all(
+    templateOptions(template)
+      .filter((o) => options[o.key] !== undefined)
+      .map(async (o) => {
+        const overlay = path.join(root, OPTIONS_DIR, o.key, String(options[o.key]));
+        return { root: overlay, files: await listFiles(overlay) };
+      }),
+  );
+  return [...borrowed, base, ...overlays];
 }
 
 /** Render every file of a template, with its chosen options, into memory in a stable order. */
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
   const sources = new Map<string, Buffer[]>();
-  for (const [index, layer] of layers(template, data.options).entries()) {
-    const files = (await listFiles(layer)).filter((f) => index > 0 || !f.startsWith(`${OPTIONS_DIR}/`));
-    for (const file of files) {
-      const raw = await readFile(path.join(layer, file));
-      // package.json layers merge; any other file is replaced by the later layer
+  for (const layer of await layers(template, data.options)) {
+    for (const file of layer.files) {
+      const raw = await readFile(path.join(layer.root, file));
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
     }
   }

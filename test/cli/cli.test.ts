@@ -47,7 +47,7 @@ describe('invalid input exits 2 with one line and writes nothing', () => {
     [['Сервис', '--template', TEMPLATE], 'cannot derive a package name'],
     [['svc', '--template', TEMPLATE, '--pm', 'npx'], 'use one of: npm, pnpm, yarn, bun'],
   ])('%j', async (args, message) => {
-    const r = await runCli(args, { cwd });
+    const r = await runCli([...args, '--no-install', '--no-git'], { cwd });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -167,9 +167,12 @@ describe('git', () => {
 });
 
 describe('interactive (through a pseudo-terminal)', () => {
-  /** util-linux `script` gives the CLI a real TTY; what we write to its stdin is typed keys. */
-  async function typeInto(keys: Array<{ after: RegExp; send: string }>) {
-    const child = execa('script', ['-qfec', `node ${CLI}`, '/dev/null'], { cwd, env: { NO_COLOR: '1', TERM: 'dumb' }, reject: false, timeout: 30_000 });
+  /**
+   * util-linux `script` gives the CLI a real TTY; what we write to its stdin is typed keys.
+   * Each key is sent once the screen shows its prompt.
+   */
+  async function typeInto(args: string, keys: Array<{ after: RegExp; send: string }>) {
+    const child = execa('script', ['-qfec', `node ${CLI} ${args}`, '/dev/null'], { cwd, env: { NO_COLOR: '1', TERM: 'dumb' }, reject: false, timeout: 30_000 });
     let screen = '';
     let step = 0;
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -186,15 +189,14 @@ describe('interactive (through a pseudo-terminal)', () => {
   }
 
   it('Ctrl-C at the first prompt prints "cancelled", exits 130 and leaves nothing', async () => {
-    const r = await typeInto([{ after: /Template/, send: '\x03' }]);
+    const r = await typeInto('', [{ after: /Template/, send: '\x03' }]);
     expect(r.exitCode).toBe(130);
     expect(r.stdout).toContain('cancelled');
     expect(await readdir(cwd)).toEqual([]);
   });
 
   it('Ctrl-C at a later prompt leaves nothing either', async () => {
-    const r = await typeInto([
-      { after: /Template/, send: '\r' },
+    const r = await typeInto('--template http-fastify', [
       { after: /Target directory/, send: 'svc\r' },
       { after: /Package name/, send: '\x03' },
     ]);
@@ -203,27 +205,12 @@ describe('interactive (through a pseudo-terminal)', () => {
   });
 
   it('asks only for what the flags did not give, then generates', async () => {
-    const child = execa('script', ['-qfec', `node ${CLI} svc --template ${TEMPLATE} --no-git`, '/dev/null'], {
-      cwd,
-      env: { NO_COLOR: '1', TERM: 'dumb' },
-      reject: false,
-      timeout: 30_000,
-    });
-    let screen = '';
-    let answered = 0;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      screen += chunk.toString();
-      if (answered === 0 && /Package name/.test(screen)) {
-        answered = 1;
-        child.stdin?.write('\r');
-      } else if (answered === 1 && /Install dependencies now/.test(screen)) {
-        answered = 2;
-        child.stdin?.write('n');
-      }
-    });
-    const r = await child;
+    const r = await typeInto(`svc --template ${TEMPLATE} --no-git`, [
+      { after: /Package name/, send: '\r' },
+      { after: /Install dependencies now/, send: 'n' },
+    ]);
     expect(r.exitCode).toBe(0);
-    expect(String(r.stdout)).not.toContain('Template');
+    expect(r.stdout).not.toContain('Template');
     expect(await readdir(path.join(cwd, 'svc'))).toContain('package.json');
   });
 });

@@ -1,19 +1,46 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEMPLATE_IDS } from '../../generators/registry.js';
+import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/registry.js';
 import { runCli } from '../helpers/cli.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 /**
- * For every template: generate outside the repo, install from the npm registry, then the
- * project's own build, lint, typecheck and tests (its lifecycle tests send real signals), and
- * finally run the built service and stop it with SIGTERM.
+ * For every template and every combination of its options: generate outside the repo, install
+ * from the npm registry, run the project's own build, lint, typecheck and tests (its lifecycle
+ * tests send real signals), then run the built program and stop it with SIGTERM.
  */
 const MINUTES = 60_000;
 
-describe.each(TEMPLATE_IDS)('%s, generated and installed', (template) => {
+/** How to run each template's built program briefly: its environment and what it prints once up. */
+interface Smoke {
+  env: (options: OptionValues) => Record<string, string>;
+  /** a line of stdout/stderr that shows the program is up (or, for `exitCode` 1, why it stopped) */
+  ready: RegExp;
+  /** checks while it runs, given what `ready` matched */
+  probe?: (match: RegExpExecArray) => Promise<void>;
+  /** what a SIGTERM (or the start itself) must end with */
+  exitCode: number;
+}
+
+const SMOKE: Record<TemplateId, Smoke> = {
+  'http-fastify': {
+    env: () => ({ HOST: '127.0.0.1', PORT: '0', DRAIN_DELAY_MS: '100', SHUTDOWN_TIMEOUT_MS: '5000' }),
+    ready: /listening at (http:\/\/127\.0\.0\.1:\d+)/i,
+    probe: async (match) => {
+      expect((await fetch(`${match[1]}/live`)).status).toBe(200);
+      expect((await fetch(`${match[1]}/ready`)).status).toBe(200);
+    },
+    exitCode: 0,
+  },
+};
+
+const CASES = TEMPLATE_IDS.flatMap((template) => optionMatrix(template).map((options) => ({ template, options, label: describeOptions(options) })));
+
+describe.each(CASES)('$template ($label), generated and installed', ({ template, options }) => {
   let root: string;
   let project: string;
   const run = (script: string) => execa('npm', ['run', script], { cwd: project, all: true, reject: false, timeout: 8 * MINUTES });
@@ -21,7 +48,8 @@ describe.each(TEMPLATE_IDS)('%s, generated and installed', (template) => {
   beforeAll(async () => {
     root = await tempDir('loopsvc-e2e-');
     project = path.join(root, 'svc');
-    const r = await runCli(['svc', '--template', template, '--pm', 'npm', '--no-git'], { cwd: root, timeout: 8 * MINUTES });
+    const flags = Object.entries(options).flatMap(([k, v]) => (typeof v === 'boolean' ? [v ? `--${k}` : `--no-${k}`] : [`--${k}`, v]));
+    const r = await runCli(['svc', '--template', template, ...flags, '--pm', 'npm', '--no-git'], { cwd: root, timeout: 8 * MINUTES });
     expect(r.exitCode, r.stderr).toBe(0);
   }, 10 * MINUTES);
 
@@ -38,36 +66,34 @@ describe.each(TEMPLATE_IDS)('%s, generated and installed', (template) => {
     expect(r.exitCode, r.all).toBe(0);
   }, 10 * MINUTES);
 
-  it('starts, answers, and exits 0 on SIGTERM', async () => {
-    const child = execa('node', ['dist/main.js'], {
-      cwd: project,
-      env: { HOST: '127.0.0.1', PORT: '0', DRAIN_DELAY_MS: '100', SHUTDOWN_TIMEOUT_MS: '5000', LOG_LEVEL: 'info' },
-      reject: false,
-      timeout: 60_000,
-    });
-    const address = await listeningAddress(child);
-    const live = await fetch(`${address}/live`);
-    expect(live.status).toBe(200);
+  it('the built program runs and stops on SIGTERM', async () => {
+    const smoke = SMOKE[template];
+    const child = execa('node', ['dist/main.js'], { cwd: project, env: smoke.env(options), all: true, reject: false, timeout: MINUTES });
+    const match = await waitFor(child.all, child, smoke.ready);
+    await smoke.probe?.(match);
     child.kill('SIGTERM');
     const result = await child;
-    expect(result.exitCode, String(result.stdout) + String(result.stderr)).toBe(0);
-    expect(String(result.stdout)).toMatch(/shutting down/i);
+    expect(result.exitCode, String(result.all)).toBe(smoke.exitCode);
   }, 2 * MINUTES);
 });
 
-/** Fastify logs "Server listening at http://127.0.0.1:PORT" as a JSON line. */
-function listeningAddress(child: ResultPromise): Promise<string> {
+/** Resolves with the first match of `pattern` in the output, or rejects on exit or after 30 s. */
+function waitFor(output: Readable, process: EventEmitter, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no listening line after 30 s:\n${seen}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} after 30 s:\n${seen}`)), 30_000);
+    output.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(seen);
-      if (match?.[1]) {
+      const match = pattern.exec(seen);
+      if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match);
       }
     });
-    child.once('exit', () => reject(new Error(`exited before listening:\n${seen}`)));
+    process.once('exit', () => {
+      const match = pattern.exec(seen);
+      if (match) resolve(match);
+      else reject(new Error(`exited before ${String(pattern)}:\n${seen}`));
+    });
   });
 }

@@ -44,9 +44,10 @@ describe.each(TEMPLATE_IDS)('templates/%s', (template) => {
   });
 
   it.each(NAME_VARIANTS)('$label: only the name and package manager change', async ({ name, pm }) => {
-    const diff = difference(await render(template, baseOptions), await render(template, baseOptions, name, pm));
+    const variant = await render(template, baseOptions, name, pm);
+    const diff = difference(await render(template, baseOptions), variant);
     expect(Object.values(diff)).not.toContain(null);
     expect(diff).toMatchSnapshot();
-    expect((JSON.parse(diff['package.json'] ?? '{}') as { name?: string }).name).toBe(name);
+    expect((JSON.parse(variant.get('package.json') ?? '{}') as { name?: string }).name).toBe(name);
   });
 });

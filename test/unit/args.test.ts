@@ -17,6 +17,7 @@ describe('parseFlags', () => {
       yes: true,
       help: false,
       version: false,
+      templateOptions: {},
     });
   });
 

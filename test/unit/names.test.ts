@@ -52,10 +52,14 @@ describe('packageNameFromDir', () => {
     ['my "svc" & <co>', 'my-svc-co'],
     ['.dotted', 'dotted'],
     ['${evil}`', 'evil'],
-    ['сервис', 'loopsvc-service'],
   ])('%j → %s', (dir, expected) => {
     expect(packageNameFromDir(dir)).toBe(expected);
     expect(packageNameProblem(packageNameFromDir(dir))).toBeUndefined();
+  });
+
+  it('suggests nothing rather than an unrelated name when no letter survives', () => {
+    expect(packageNameFromDir('сервис')).toBe('');
+    expect(packageNameProblem('')).toBeTypeOf('string');
   });
 });
 
