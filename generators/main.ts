@@ -8,6 +8,7 @@ import { shellQuote } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { pmCommands } from './package-manager.js';
 import { describeOptions } from './registry.js';
+import { runRulesCommand } from './rules-command.js';
 import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
@@ -24,6 +25,9 @@ export interface Io {
 
 /** The whole run, top to bottom. Returns the exit code; expected failures throw LoopsvcError. */
 export async function main(io: Io): Promise<ExitCode> {
+  // `create-loopsvc rules …` adds the loop rules to an existing project instead.
+  if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
+
   // 1. parse
   const flags = parseFlags(io.argv);
   if (flags.help) return print(io, helpText());

@@ -21,12 +21,14 @@ export interface TemplateOption {
 }
 
 /**
- * Files a template takes verbatim from another template at render time, so a convention (the
- * HTTP drain, the loop guard) is written once. The template's own files win over borrowed ones.
+ * Files a template takes verbatim from another template folder at render time, so a convention
+ * (the loop ruleset, the HTTP drain) is written once. The template's own files win over borrowed
+ * ones. `templates/_shared` holds what every template borrows.
  */
 export interface Borrowed {
   readonly from: string;
-  readonly files: readonly string[];
+  /** paths relative to `from`; absent means every file of it */
+  readonly files?: readonly string[];
   readonly when?: { readonly key: string; readonly value: string | boolean };
 }
 
@@ -38,6 +40,9 @@ export interface TemplateDefinition {
   readonly options: readonly TemplateOption[];
   readonly borrow?: readonly Borrowed[];
 }
+
+/** The loop ruleset (eslint/loop-rules), its ESLint config and the dependency/Dockerfile check. */
+const LOOP_KIT = { from: '_shared' } as const satisfies Borrowed;
 
 export const TEMPLATES = [
   {
@@ -51,6 +56,7 @@ export const TEMPLATES = [
       'second signal, shutdown timeout or fatal error: exit 1',
     ],
     options: [],
+    borrow: [LOOP_KIT],
   },
 ] as const satisfies readonly TemplateDefinition[];
 

@@ -80,9 +80,14 @@ interface Layer {
  */
 async function layers(template: TemplateId, options: OptionValues): Promise<Layer[]> {
   const root = path.join(TEMPLATES_DIR, template);
-  const borrowed = borrowedFiles(template)
-    .filter((b) => optionApplies(b, options))
-    .map((b) => ({ root: path.join(TEMPLATES_DIR, b.from), files: [...b.files] }));
+  const borrowed = await Promise.all(
+    borrowedFiles(template)
+      .filter((b) => optionApplies(b, options))
+      .map(async (b) => {
+        const from = path.join(TEMPLATES_DIR, b.from);
+        return { root: from, files: b.files ? [...b.files] : await listFiles(from) };
+      }),
+  );
   const base = { root, files: (await listFiles(root)).filter((f) => !f.startsWith(`${OPTIONS_DIR}/`)) };
   const overlays = await Promise.all(
     templateOptions(template)

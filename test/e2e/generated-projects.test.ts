@@ -10,7 +10,7 @@ import { removeDir, tempDir } from '../helpers/paths.js';
 
 /**
  * For every template and every combination of its options: generate outside the repo, install
- * from the npm registry, run the project's own build, lint, typecheck and tests (its lifecycle
+ * from the npm registry, run the project's own build, lint, typecheck, loop check and tests (its lifecycle
  * tests send real signals), then run the built program and stop it with SIGTERM.
  */
 const MINUTES = 60_000;
@@ -61,7 +61,7 @@ describe.each(CASES)('$template ($label), generated and installed', ({ template,
     expect(await readdir(project)).toEqual(expect.arrayContaining(['node_modules', 'package-lock.json']));
   });
 
-  it.each(['build', 'lint', 'typecheck', 'test'])('npm run %s passes', async (script) => {
+  it.each(['build', 'lint', 'typecheck', 'check', 'test'])('npm run %s passes', async (script) => {
     const r = await run(script);
     expect(r.exitCode, r.all).toBe(0);
   }, 10 * MINUTES);

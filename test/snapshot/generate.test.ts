@@ -1,7 +1,19 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pmCommands, type PackageManager } from '../../generators/package-manager.js';
 import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/registry.js';
+import { TEMPLATES_DIR } from '../../generators/render.js';
 import { planProject } from '../../generators/service-generator.js';
+
+const SHARED_DIR = path.join(TEMPLATES_DIR, '_shared');
+
+/** templates/_shared, which every template borrows: snapshotted once, below, not per template. */
+async function sharedFiles(): Promise<Map<string, string>> {
+  const entries = await readdir(SHARED_DIR, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(SHARED_DIR, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  return new Map(await Promise.all(files.sort().map(async (f) => [f, await readFile(path.join(SHARED_DIR, f), 'utf8')] as const)));
+}
 
 /**
  * The generated tree and every generated file, per template. The first option combination with
@@ -30,13 +42,18 @@ const NAME_VARIANTS: Array<{ label: string; name: string; pm: PackageManager }> 
   { label: 'bun', name: 'svc', pm: 'bun' },
 ];
 
+it('templates/_shared, as every template receives it', async () => {
+  for (const [file, text] of await sharedFiles()) expect(text).toMatchSnapshot(file);
+});
+
 describe.each(TEMPLATE_IDS)('templates/%s', (template) => {
   const [baseOptions = {}, ...otherOptions] = optionMatrix(template);
 
   it(`base render (${describeOptions(baseOptions)}, npm, name "svc")`, async () => {
     const files = await render(template, baseOptions);
+    const shared = await sharedFiles();
     expect([...files.keys()]).toMatchSnapshot('tree');
-    for (const [path, text] of files) expect(text).toMatchSnapshot(path);
+    for (const [file, text] of files) if (shared.get(file) !== text) expect(text).toMatchSnapshot(file);
   });
 
   it.each(otherOptions.map((options) => ({ label: describeOptions(options), options })))('$label: difference from the base', async ({ options }) => {

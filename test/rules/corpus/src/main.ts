@@ -1,0 +1,27 @@
+// The composition root (R1.2): signal handlers, process-level handlers and exit codes live here.
+import Fastify from 'fastify';
+import { buildRoutes } from './routes/files.js';
+
+const app = Fastify();
+buildRoutes(app);
+
+async function shutdown(signal: string): Promise<void> {
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    shutdown(signal).catch((err: unknown) => {
+      app.log.error(err);
+      process.exit(1);
+    });
+  });
+}
+process.on('unhandledRejection', (reason) => {
+  app.log.error({ reason }, 'unhandled rejection');
+  process.exitCode = 1;
+});
+process.on('SIGHUP', async () => { await shutdown('SIGHUP'); }); // expect: R2.5
+
+await app.listen({ port: 3000 });

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { mergeEslintConfig } from '../../generators/eslint-config-merge.js';
+import { lineDiff } from '../../generators/rules/line-diff.js';
+
+const request = { importFrom: './eslint/loop-rules/index.mjs', callArguments: '{ tsconfigRootDir: import.meta.dirname }' };
+const IMPORT = "import loopRules from './eslint/loop-rules/index.mjs';";
+const SPREAD = '...loopRules({ tsconfigRootDir: import.meta.dirname })';
+
+function merged(source: string): string {
+  const outcome = mergeEslintConfig(source, request);
+  if (outcome.kind !== 'merged') throw new Error(`expected a merge, got ${JSON.stringify(outcome)}`);
+  return outcome.contents;
+}
+
+/** Only added lines, plus at most one line that gained a trailing comma. */
+function expectOnlyAdditions(before: string, after: string, addedLines: number, commaLines = 0): void {
+  const changes = lineDiff(before, after);
+  const removed = changes.filter((c) => c.kind === '-');
+  expect(removed).toHaveLength(commaLines);
+  for (const r of removed) expect(changes.some((c) => c.kind === '+' && c.text === `${r.text},`)).toBe(true);
+  expect(changes.filter((c) => c.kind === '+')).toHaveLength(addedLines + commaLines);
+}
+
+describe('mergeEslintConfig', () => {
+  it('array literal with a trailing comma: one import line, one element line', () => {
+    const before = "import js from '@eslint/js';\n\nexport default [\n  js.configs.recommended,\n  { rules: { semi: 'error' } }, // mine\n];\n";
+    const after = merged(before);
+    expect(after).toBe(
+      `import js from '@eslint/js';\n${IMPORT}\n\nexport default [\n  js.configs.recommended,\n  { rules: { semi: 'error' } }, // mine\n  ${SPREAD},\n];\n`,
+    );
+    expectOnlyAdditions(before, after, 2);
+  });
+
+  it('array literal without a trailing comma adds one to the last element', () => {
+    const before = "export default [\n  {\n    files: ['**/*.js'],\n  }\n];\n";
+    const after = merged(before);
+    expect(after).toBe(`${IMPORT}\nexport default [\n  {\n    files: ['**/*.js'],\n  },\n  ${SPREAD},\n];\n`);
+    expectOnlyAdditions(before, after, 2, 1);
+  });
+
+  it('single-line and empty arrays stay single-line', () => {
+    expect(merged('export default [a, b];\n')).toBe(`${IMPORT}\nexport default [a, b, ${SPREAD}];\n`);
+    expect(merged('export default [];\n')).toBe(`${IMPORT}\nexport default [${SPREAD}];\n`);
+  });
+
+  it('defineConfig(...) and tseslint.config(...) calls', () => {
+    const define = "import { defineConfig } from 'eslint/config';\nexport default defineConfig(\n  { ignores: ['dist/'] },\n);\n";
+    expect(merged(define)).toBe(`import { defineConfig } from 'eslint/config';\n${IMPORT}\nexport default defineConfig(\n  { ignores: ['dist/'] },\n  ${SPREAD},\n);\n`);
+    const ts = "import tseslint from 'typescript-eslint';\nexport default tseslint.config(tseslint.configs.recommended);\n";
+    expect(merged(ts)).toBe(`import tseslint from 'typescript-eslint';\n${IMPORT}\nexport default tseslint.config(tseslint.configs.recommended, ${SPREAD});\n`);
+    expect(merged("import { defineConfig } from 'eslint/config';\nexport default defineConfig();\n")).toContain(`defineConfig(${SPREAD})`);
+  });
+
+  it('follows an exported const, and picks a free local name', () => {
+    const before = "const loopRules = 1;\nconst config = [\n  { rules: {} },\n];\nexport default config;\n";
+    const after = merged(before);
+    expect(after).toContain("import loopsvcRules from './eslint/loop-rules/index.mjs';");
+    expect(after).toContain('  ...loopsvcRules({ tsconfigRootDir: import.meta.dirname }),\n];');
+  });
+
+  it('recognises a config that already has the rules', () => {
+    expect(mergeEslintConfig(`${IMPORT}\nexport default [${SPREAD}];\n`, request)).toEqual({ kind: 'already', localName: 'loopRules' });
+  });
+
+  it.each([
+    ['CommonJS', "module.exports = [{ rules: {} }];\n", 'CommonJS'],
+    ['a computed export', 'export default makeConfig();\n', 'something other than defineConfig'],
+    ['a conditional', 'export default strict ? a : b;\n', 'computed value (ConditionalExpression)'],
+    ['no default export', 'export const config = [];\n', 'no `export default`'],
+    ['TypeScript-only syntax', "import type { Linter } from 'eslint';\nexport default [] satisfies Linter.Config[];\n", 'cannot be parsed'],
+    ['defineConfig from elsewhere', "import { defineConfig } from './mine.js';\nexport default defineConfig({});\n", 'something other than'],
+  ])('refuses %s', (_title, source, reason) => {
+    const outcome = mergeEslintConfig(source, request);
+    expect(outcome.kind).toBe('cannot');
+    expect(outcome.kind === 'cannot' && outcome.reason).toContain(reason);
+  });
+});
