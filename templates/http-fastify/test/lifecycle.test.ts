@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream.js';
-import { exitWithin, killAll, serviceEnv, startService, type Service } from './helpers/service.js';
+import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
+import { exitWithin, killAll, serviceEnv, startService } from './helpers/service.js';
 
 // Runs the BUILT service as a real process and sends it real signals (RULEBOOK §5.2, R4.1-R4.2).
 // Timing bounds are generous on purpose: these run on shared 2-core machines.
@@ -34,15 +35,6 @@ async function getOnce(origin: string, path: string) {
   }
 }
 
-function loopGuardReport(service: Service): { maxMs: number; startupMaxMs: number } {
-  const line = service
-    .stderr()
-    .split('\n')
-    .find((l) => l.startsWith('LOOP-GUARD '));
-  if (!line) throw new Error(`no LOOP-GUARD line on stderr: ${service.stderr()}`);
-  return JSON.parse(line.slice('LOOP-GUARD '.length)) as { maxMs: number; startupMaxMs: number };
-}
-
 beforeAll(async () => {
   upstream = await startFakeUpstream({ slowMs: 4_000 });
 });
@@ -66,7 +58,7 @@ describe('graceful shutdown of the built service', () => {
         SHUTDOWN_TIMEOUT_MS: '8000',
         KEEP_ALIVE_TIMEOUT_MS: '60000', // an idle client could hold close() for 60 s without reaping (P1)
       }),
-      { nodeArgs: ['--require', './test/loop-guard.cjs'] },
+      { nodeArgs: LOOP_GUARD },
     );
     const busy = keepAliveClient(service.address); // carries the slow request
     const kept = keepAliveClient(service.address); // open and idle at SIGTERM, used during the drain
@@ -119,8 +111,7 @@ describe('graceful shutdown of the built service', () => {
     expect(exit.at - signalledAt).toBeLessThan(EXIT_BUDGET_MS);
     expect(idleDisconnected).toBe(true); // reaped by the server, not left to the 60 s keep-alive
 
-    const guard = loopGuardReport(service);
-    expect(guard.maxMs).toBeLessThan(MAX_LOOP_DELAY_MS);
+    assertLoopWithinBudget(loopGuardReport(service), MAX_LOOP_DELAY_MS);
   });
 
   it('exits 1 at once on a second signal during the drain', async () => {

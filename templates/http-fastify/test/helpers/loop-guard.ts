@@ -1,0 +1,35 @@
+import type { Service } from './service.js';
+
+/** What test/loop-guard.cjs prints at exit: event-loop delay after the warm-up, in ms. */
+export interface LoopGuardReport {
+  code: number;
+  startupMaxMs: number;
+  maxMs: number;
+  p99Ms: number;
+  elu: number;
+}
+
+/** Start the service with `nodeArgs: LOOP_GUARD` to measure it. */
+export const LOOP_GUARD = ['--require', './test/loop-guard.cjs'];
+
+export function loopGuardReport(service: Service): LoopGuardReport {
+  const line = service
+    .stderr()
+    .split('\n')
+    .find((l) => l.startsWith('LOOP-GUARD '));
+  if (!line) throw new Error(`no LOOP-GUARD line on stderr (was the service started with LOOP_GUARD?): ${service.stderr()}`);
+  return JSON.parse(line.slice('LOOP-GUARD '.length)) as LoopGuardReport;
+}
+
+/**
+ * R5.1, the runtime layer: fails with the measured figure when the loop was blocked for longer
+ * than `budgetMs` after the warm-up. It sees what no lint can, blocking inside dependencies too.
+ */
+export function assertLoopWithinBudget(report: LoopGuardReport, budgetMs: number): void {
+  if (report.maxMs >= budgetMs) {
+    throw new Error(
+      `the event loop was blocked for ${report.maxMs.toFixed(0)} ms after warm-up (budget ${budgetMs} ms, p99 ${report.p99Ms.toFixed(0)} ms): ` +
+        'something ran synchronously on the loop (RULEBOOK R2); look for sync I/O or CPU work, in this code or a dependency',
+    );
+  }
+}
