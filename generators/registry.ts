@@ -58,6 +58,43 @@ export const TEMPLATES = [
     options: [],
     borrow: [LOOP_KIT],
   },
+  {
+    id: 'worker',
+    title: 'Background worker (polling)',
+    description: 'polling job worker: bounded concurrency, retries with capped backoff, dead letters',
+    guarantees: [
+      'SIGTERM/SIGINT while idle: exit at once; while busy: no new claims, in-flight jobs finish and are acknowledged, exit 0',
+      'second signal: exit 1; shutdown timeout: in-flight jobs go back to the queue, exit 1',
+      'postgres: many workers share one queue, each job processed by one at a time, none lost on SIGKILL',
+    ],
+    options: [
+      {
+        key: 'source',
+        title: 'Where jobs come from',
+        description: 'in-memory queue (zero setup) or a PostgreSQL queue shared by many workers',
+        kind: 'choice',
+        choices: [
+          { value: 'memory', title: 'In-memory (development, zero setup)' },
+          { value: 'postgres', title: 'PostgreSQL (FOR UPDATE SKIP LOCKED, leases)' },
+        ],
+        default: 'memory',
+      },
+    ],
+    borrow: [
+      LOOP_KIT,
+      {
+        from: 'http-fastify',
+        files: [
+          'tsconfig.json',
+          'tsconfig.build.json',
+          'vitest.config.ts',
+          'test/global-setup.ts',
+          'test/loop-guard.cjs',
+          'test/fixtures/reject-on-stdin.mjs',
+        ],
+      },
+    ],
+  },
 ] as const satisfies readonly TemplateDefinition[];
 
 export type Template = (typeof TEMPLATES)[number];

@@ -46,6 +46,8 @@ describe('invalid input exits 2 with one line and writes nothing', () => {
     [['svc', '--template', TEMPLATE, '--name', '{{x}}&<y>'], 'pass --name'],
     [['Сервис', '--template', TEMPLATE], 'cannot derive a package name'],
     [['svc', '--template', TEMPLATE, '--pm', 'npx'], 'use one of: npm, pnpm, yarn, bun'],
+    [['svc', '--template', 'http-fastify', '--source', 'postgres'], '--source is an option of worker, not of http-fastify'],
+    [['svc', '--template', 'worker', '--source', 'kafka'], 'invalid value "kafka" for --source; use one of: memory, postgres'],
   ])('%j', async (args, message) => {
     const r = await runCli([...args, '--no-install', '--no-git'], { cwd });
     expect(r.exitCode).toBe(2);
@@ -202,6 +204,16 @@ describe('interactive (through a pseudo-terminal)', () => {
     ]);
     expect(r.exitCode).toBe(130);
     expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it("asks for the chosen template's options, then generates that variant", async () => {
+    const r = await typeInto('svc --template worker --no-git --no-install', [
+      { after: /Where jobs come from/, send: '\x1b[B\r' }, // arrow down to PostgreSQL, enter
+      { after: /Package name/, send: '\r' },
+    ]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('worker --source postgres');
+    expect(await readdir(path.join(cwd, 'svc', 'src'))).toContain('migrate.ts');
   });
 
   it('asks only for what the flags did not give, then generates', async () => {

@@ -1,0 +1,20 @@
+import { Piscina } from 'piscina';
+
+// The task file sits next to this one: dist/workers/render-report.js after a build, the .ts source
+// under `tsx` (dev) and vitest; worker threads do not inherit a TypeScript loader, so give them tsx.
+const fromSource = import.meta.url.endsWith('.ts');
+const REPORT_TASK = new URL(`./workers/render-report.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+
+/**
+ * R2.4: the `run_in_executor` of this worker. One worker-thread pool, created at startup by
+ * src/main.ts and closed after the loop returned (close() lets running tasks finish). CPU-bound
+ * work goes here, never on the loop and never in a `new Worker()` per job.
+ */
+export function createCpuPool(options: { threads: number }): Piscina {
+  return new Piscina({
+    filename: REPORT_TASK,
+    minThreads: 1,
+    maxThreads: options.threads,
+    ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+  });
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { MINIMAL_ENV } from './helpers/source.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ ...MINIMAL_ENV, ...env });
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(MINIMAL_ENV);
+    expect(config).toMatchObject({
+      logLevel: 'info',
+      concurrency: 4,
+      pollIntervalMs: 1_000,
+      shutdownTimeoutMs: 20_000,
+      maxAttempts: 5,
+      retryBaseMs: 1_000,
+      retryMaxMs: 60_000,
+      queueBackoffMaxMs: 30_000,
+      mailTimeoutMs: 5_000,
+    });
+    expect(config.cpuPoolThreads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('coerces numbers', () => {
+    const config = loadConfig({ ...MINIMAL_ENV, CONCURRENCY: '16', POLL_INTERVAL_MS: '250' });
+    expect(config.concurrency).toBe(16);
+    expect(config.pollIntervalMs).toBe(250);
+  });
+
+  it.each([
+    ['CONCURRENCY', '0'],
+    ['CONCURRENCY', 'many'],
+    ['POLL_INTERVAL_MS', ''],
+    ['POLL_INTERVAL_MS', '0'],
+    ['SHUTDOWN_TIMEOUT_MS', '1.5'],
+    ['MAX_ATTEMPTS', '0'],
+    ['RETRY_BASE_MS', '-1'],
+    ['LOG_LEVEL', 'loud'],
+  ])('rejects %s=%j with one line naming the variable', (name, value) => {
+    const { message } = configError({ [name]: value });
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+
+  it('rejects a retry cap below the base delay', () => {
+    expect(configError({ RETRY_BASE_MS: '5000', RETRY_MAX_MS: '1000' }).message).toContain('RETRY_MAX_MS');
+  });
+});

@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitWithin, killAll, linesWith, startWorker, workerEnv, type LogLine, type WorkerProcess } from './helpers/service.js';
+import { createTestQueue, MINIMAL_ENV, SKIP_REASON, type TestQueue } from './helpers/source.js';
+
+// Runs the BUILT worker as a real process and sends it real signals (RULEBOOK §5.5, R4.1, R4.6).
+// The same tests run for every job source: test/helpers/source.ts puts jobs in and reads back what
+// is left. What the worker did is read from its JSON log lines. Time bounds are generous on purpose:
+// these run on shared 2-core machines.
+
+const EXIT_BUDGET_MS = 15_000;
+const MAX_LOOP_DELAY_MS = 500; // loop-guard bound after warm-up (§5.1); a blocked loop is far above
+
+const email = (to: string) => ({ type: 'email.send', payload: { to, subject: 'Hello' } });
+
+let queue: TestQueue | undefined;
+
+async function jobs(list: Parameters<typeof createTestQueue>[0]): Promise<TestQueue> {
+  queue = await createTestQueue(list);
+  return queue;
+}
+
+/** Index of the first line with this message (the order of the worker's own log). */
+function indexOf(logs: readonly LogLine[], msg: string): number {
+  return logs.findIndex((l) => l.msg === msg);
+}
+
+function loopGuardReport(worker: WorkerProcess): { maxMs: number; startupMaxMs: number } {
+  const line = worker
+    .stderr()
+    .split('\n')
+    .find((l) => l.startsWith('LOOP-GUARD '));
+  if (!line) throw new Error(`no LOOP-GUARD line on stderr: ${worker.stderr()}`);
+  return JSON.parse(line.slice('LOOP-GUARD '.length)) as { maxMs: number; startupMaxMs: number };
+}
+
+afterEach(async () => {
+  await killAll();
+  await queue?.close();
+  queue = undefined;
+});
+
+if (SKIP_REASON) console.warn(`test/lifecycle.test.ts: skipped, ${SKIP_REASON}`);
+
+describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worker${SKIP_REASON ? ` (${SKIP_REASON})` : ''}`, () => {
+  it('SIGTERM while idle: exits 0 at once, without waiting out the poll interval (R2.1)', async () => {
+    const q = await jobs([]);
+    const worker = await startWorker(workerEnv({ ...q.env, POLL_INTERVAL_MS: '60000' }));
+    const signalledAt = Date.now();
+    worker.child.kill('SIGTERM');
+    const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+    expect(exit.code).toBe(0);
+    expect(exit.at - signalledAt).toBeLessThan(5_000); // the idle sleep was 60 s
+    const shuttingDown = worker.logs[indexOf(worker.logs, 'shutting down')];
+    const closed = worker.logs[indexOf(worker.logs, 'closed')];
+    expect(closed!.time - shuttingDown!.time).toBeLessThan(1_000); // typically a few ms
+  });
+
+  it('SIGTERM mid-job: the job finishes and is acked once, nothing new is claimed, exit 0 (R4.6)', async () => {
+    const q = await jobs([email('a@example.com'), email('b@example.com'), email('c@example.com')]);
+    const worker = await startWorker(workerEnv({ ...q.env, CONCURRENCY: '1', MAIL_LATENCY_MS: '2000' }), {
+      nodeArgs: ['--require', './test/loop-guard.cjs'],
+    });
+    worker.child.stdin?.write('warm\n'); // ends the loop-guard warm-up
+    await worker.waitForLog((l) => l.msg === 'job claimed');
+    worker.child.kill('SIGTERM');
+
+    const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+    expect(exit.code).toBe(0);
+    const [first, ...rest] = q.ids;
+    expect(linesWith(worker.logs, 'job claimed').map((l) => l.jobId)).toEqual([first]);
+    expect(linesWith(worker.logs, 'job acked').map((l) => l.jobId)).toEqual([first]);
+    expect(indexOf(worker.logs, 'job acked')).toBeGreaterThan(indexOf(worker.logs, 'shutting down')); // drained
+    expect(await q.queuedAfterExit(worker.logs)).toEqual(rest);
+    expect(loopGuardReport(worker).maxMs).toBeLessThan(MAX_LOOP_DELAY_MS);
+  });
+
+  it('a second signal while draining exits 1 at once (R4.1)', async () => {
+    const q = await jobs([email('a@example.com')]);
+    const worker = await startWorker(workerEnv({ ...q.env, MAIL_LATENCY_MS: '20000', MAIL_TIMEOUT_MS: '30000' }));
+    await worker.waitForLog((l) => l.msg === 'job claimed');
+    worker.child.kill('SIGTERM');
+    await worker.waitForLog((l) => l.msg === 'shutting down');
+    const secondAt = Date.now();
+    worker.child.kill('SIGINT');
+    const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+    expect(exit.code).toBe(1);
+    expect(exit.at - secondAt).toBeLessThan(5_000); // long before the 20 s job would end
+    expect(linesWith(worker.logs, 'second signal, exiting now')).toHaveLength(1);
+    expect(linesWith(worker.logs, 'job acked')).toHaveLength(0);
+  });
+
+  it('past SHUTDOWN_TIMEOUT_MS the in-flight jobs go back to the queue and the exit is 1 (R4.6)', async () => {
+    const q = await jobs([email('a@example.com'), email('b@example.com')]);
+    const worker = await startWorker(
+      workerEnv({ ...q.env, CONCURRENCY: '2', MAIL_LATENCY_MS: '30000', MAIL_TIMEOUT_MS: '60000', SHUTDOWN_TIMEOUT_MS: '1000' }),
+    );
+    await worker.waitForLog(() => linesWith(worker.logs, 'job claimed').length === 2);
+    const signalledAt = Date.now();
+    worker.child.kill('SIGTERM');
+    const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+    expect(exit.code).toBe(1);
+    expect(exit.at - signalledAt).toBeGreaterThanOrEqual(1_000);
+    expect(exit.at - signalledAt).toBeLessThan(10_000); // long before the 30 s jobs would end
+    const released = linesWith(worker.logs, 'job released back to the queue').map((l) => l.jobId);
+    expect(released.sort()).toEqual([...q.ids].sort());
+    expect(linesWith(worker.logs, 'shutdown timed out, exiting')).toHaveLength(1);
+    expect((await q.queuedAfterExit(worker.logs)).sort()).toEqual([...q.ids].sort());
+  });
+
+  it('a failing job is retried with growing, capped delays, then dead-lettered with its error', async () => {
+    const q = await jobs([{ type: 'flaky', payload: { failTimes: 100 } }]);
+    const worker = await startWorker(
+      workerEnv({ ...q.env, MAX_ATTEMPTS: '4', RETRY_BASE_MS: '300', RETRY_MAX_MS: '800', POLL_INTERVAL_MS: '50' }),
+    );
+    await worker.waitForLog((l) => l.msg === 'job dead-lettered', 20_000);
+    worker.child.kill('SIGTERM');
+    expect((await exitWithin(worker, EXIT_BUDGET_MS)).code).toBe(0);
+
+    const failures = linesWith(worker.logs, 'job failed, retrying');
+    expect(failures.map((l) => l.retryInMs)).toEqual([300, 600, 800]); // doubled, then capped
+    const claims = linesWith(worker.logs, 'job claimed');
+    expect(claims.map((l) => l.attempt)).toEqual([1, 2, 3, 4]);
+    failures.forEach((failure, i) => {
+      // the retry time is set after claim i was logged, so the next claim comes at least the delay later
+      expect(claims[i + 1]!.time - claims[i]!.time).toBeGreaterThanOrEqual(failure.retryInMs as number);
+    });
+    const dead = linesWith(worker.logs, 'job dead-lettered');
+    expect(dead.map((l) => l.attempt)).toEqual([4]);
+    const letters = await q.deadLetters(worker.logs);
+    expect(letters.map((d) => d.id)).toEqual(q.ids);
+    expect(letters[0]!.error).toContain('simulated outage');
+  });
+
+  it('CPU-bound jobs run on the piscina pool: the loop is never blocked (R2.4)', async () => {
+    const report = { type: 'report.render', payload: { rows: 5_000_000 } }; // about a second of CPU each
+    const q = await jobs([report, report]);
+    const worker = await startWorker(workerEnv({ ...q.env, CONCURRENCY: '1' }), {
+      nodeArgs: ['--require', './test/loop-guard.cjs'],
+    });
+    worker.child.stdin?.write('warm\n');
+    await worker.waitForLog(() => linesWith(worker.logs, 'job acked').length === 2, 30_000);
+    worker.child.kill('SIGTERM');
+    expect((await exitWithin(worker, EXIT_BUDGET_MS)).code).toBe(0);
+    const acked = linesWith(worker.logs, 'job acked');
+    // each report kept a thread busy for longer than the bound, so on the loop it would have failed
+    for (const line of acked) expect(line.ms).toBeGreaterThan(MAX_LOOP_DELAY_MS);
+    expect(loopGuardReport(worker).maxMs).toBeLessThan(MAX_LOOP_DELAY_MS);
+  });
+
+  it('an unhandled rejection is logged, the worker drains and exits 1 (R4.7)', async () => {
+    const q = await jobs([]);
+    const worker = await startWorker(workerEnv(q.env), { nodeArgs: ['--import', './test/fixtures/reject-on-stdin.mjs'] });
+    worker.child.stdin?.write('boom\n');
+    const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+    expect(exit.code).toBe(1);
+    const fatal = worker.logs.find((l) => l.msg === 'fatal error, shutting down');
+    expect(JSON.stringify(fatal?.err)).toContain('boom from test fixture');
+    expect(linesWith(worker.logs, 'closed')).toHaveLength(1);
+  });
+});
+
+describe('configuration errors stop the worker before it claims anything', () => {
+  it.each([
+    ['CONCURRENCY', '0'],
+    ['POLL_INTERVAL_MS', ''],
+    ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['LOG_LEVEL', 'loud'],
+  ])('%s=%j: exit 1 with one line naming the variable', async (name, value) => {
+    const worker = await startWorker(workerEnv({ ...MINIMAL_ENV, [name]: value }), { waitForStart: false });
+    const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+    expect(exit.code).toBe(1);
+    const lines = worker.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(name);
+    expect(linesWith(worker.logs, 'worker started')).toHaveLength(0);
+  });
+});
