@@ -59,6 +59,54 @@ export const TEMPLATES = [
     borrow: [LOOP_KIT],
   },
   {
+    id: 'telegram-grammy',
+    title: 'Telegram bot (grammY)',
+    description: 'grammY bot, long polling or a Fastify webhook, that never loses or repeats an update',
+    guarantees: [
+      'SIGTERM/SIGINT: the update in progress finishes, the rest of the batch stays unconfirmed, exit 0',
+      'an idle long poll does not delay shutdown; second signal or shutdown timeout: exit 1',
+      'webhook: secret token checked (401 otherwise), same drain contract as http-fastify',
+    ],
+    options: [
+      {
+        key: 'mode',
+        title: 'How the bot receives updates',
+        description: 'long polling (one instance per token) or a webhook on Fastify (scales out)',
+        kind: 'choice',
+        choices: [
+          { value: 'polling', title: 'Long polling' },
+          { value: 'webhook', title: 'Webhook on Fastify' },
+        ],
+        default: 'polling',
+      },
+      {
+        key: 'runner',
+        title: 'Handle updates concurrently with @grammyjs/runner?',
+        description: 'concurrent handlers with @grammyjs/runner, drained on shutdown',
+        kind: 'boolean',
+        default: false,
+        when: { key: 'mode', value: 'polling' },
+      },
+    ],
+    borrow: [
+      LOOP_KIT,
+      {
+        from: 'http-fastify',
+        files: [
+          'tsconfig.json',
+          'tsconfig.build.json',
+          'vitest.config.ts',
+          'src/workers/hash.ts',
+          'test/global-setup.ts',
+          'test/loop-guard.cjs',
+          'test/helpers/service.ts',
+          'test/helpers/fake-upstream.ts',
+        ],
+      },
+      { from: 'http-fastify', files: ['src/plugins/drain.ts', 'src/routes/health.ts'], when: { key: 'mode', value: 'webhook' } },
+    ],
+  },
+  {
     id: 'worker',
     title: 'Background worker (polling)',
     description: 'polling job worker: bounded concurrency, retries with capped backoff, dead letters',

@@ -48,6 +48,8 @@ describe('invalid input exits 2 with one line and writes nothing', () => {
     [['svc', '--template', TEMPLATE, '--pm', 'npx'], 'use one of: npm, pnpm, yarn, bun'],
     [['svc', '--template', 'http-fastify', '--source', 'postgres'], '--source is an option of worker, not of http-fastify'],
     [['svc', '--template', 'worker', '--source', 'kafka'], 'invalid value "kafka" for --source; use one of: memory, postgres'],
+    [['svc', '--template', 'telegram-grammy', '--mode', 'webhook', '--runner'], '--runner applies only with --mode polling'],
+    [['svc', '--template', 'telegram-grammy', '--runner', '--no-runner'], '--runner and --no-runner contradict each other'],
   ])('%j', async (args, message) => {
     const r = await runCli([...args, '--no-install', '--no-git'], { cwd });
     expect(r.exitCode).toBe(2);
@@ -93,6 +95,14 @@ describe('generating', () => {
     expect(real.exitCode).toBe(0);
     expect(await listFiles(path.join(cwd, 'svc'))).toEqual(listed);
     expect(await readdir(cwd)).toEqual(['svc']);
+  });
+
+  it('a reader that closes early (| head -1) does not crash the run', async () => {
+    const r = await execa('sh', ['-c', `node ${CLI} svc --template ${TEMPLATE} --no-install --no-git | head -1`], { cwd, reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(await readdir(path.join(cwd, 'svc'))).toContain('package.json');
   });
 
   it('--yes takes every default without a terminal', async () => {

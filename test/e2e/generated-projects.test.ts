@@ -46,6 +46,13 @@ const SMOKE: Record<TemplateId, Smoke> = {
     },
     exitCode: 0,
   },
+  // Its own lifecycle tests run it against a fake Bot API; here: the real binary's config check.
+  'telegram-grammy': {
+    title: 'the built bot refuses to start without BOT_TOKEN, with one line naming it',
+    env: () => ({ BOT_TOKEN: '' }),
+    ready: /^invalid configuration: .*\bBOT_TOKEN\b.*$/m,
+    exitCode: 1,
+  },
   worker: {
     title: 'the built worker starts and exits 0 on SIGTERM',
     env: (options) => ({
@@ -112,6 +119,7 @@ describe.each(CASES)('$template ($label), generated and installed', ({ template,
       if (smoke.exitCode === 0) child.kill('SIGTERM');
       const result = await child;
       expect(result.exitCode, String(result.all)).toBe(smoke.exitCode);
+      if (smoke.exitCode !== 0) expect(String(result.all).trim().split('\n'), 'a refusal is one line').toHaveLength(1);
     } finally {
       await smoke.cleanup?.(env, options);
     }

@@ -1,0 +1,72 @@
+// Settings of the webhook server (Fastify), merged into the configuration by src/config.ts.
+// The HTTP settings mean the same as in the http-fastify template.
+
+export interface ModeConfig {
+  host: string;
+  port: number;
+  /** R4.2: time between "readiness is 503" and "stop accepting", so the load balancer can catch up. */
+  drainDelayMs: number;
+  keepAliveTimeoutMs: number;
+  /** R2.4: caps the synchronous JSON.parse of request bodies (Telegram updates are small). */
+  bodyLimitBytes: number;
+  /** Path of the webhook route, e.g. /telegram. */
+  webhookPath: string;
+  /** R4.5: Telegram sends it in X-Telegram-Bot-Api-Secret-Token; any other request gets 401. */
+  webhookSecret: string;
+  /** P13: an update still running after this is acknowledged to Telegram and finishes in the background. */
+  webhookTimeoutMs: number;
+  /** Public https origin Telegram calls (only `npm run webhook:set` needs it). */
+  webhookPublicUrl: string | undefined;
+  /** R3.4: event-loop delay above which /ready and the webhook answer 503; 0 disables the check. */
+  maxEventLoopDelayMs: number;
+  pressureSampleIntervalMs: number;
+}
+
+export interface ModeEnv {
+  HOST: string;
+  PORT: number;
+  DRAIN_DELAY_MS: number;
+  KEEP_ALIVE_TIMEOUT_MS: number;
+  BODY_LIMIT_BYTES: number;
+  WEBHOOK_PATH: string;
+  WEBHOOK_SECRET: string;
+  WEBHOOK_TIMEOUT_MS: number;
+  WEBHOOK_PUBLIC_URL?: string;
+  MAX_EVENT_LOOP_DELAY_MS: number;
+  PRESSURE_SAMPLE_INTERVAL_MS: number;
+}
+
+export const MODE_REQUIRED = ['WEBHOOK_SECRET'];
+
+const ms = (def: number, min = 0) => ({ type: 'integer', minimum: min, maximum: 3_600_000, default: def });
+
+export const MODE_PROPERTIES = {
+  HOST: { type: 'string', minLength: 1, default: '0.0.0.0' }, // P6: 127.0.0.1 is unreachable by probes
+  PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+  DRAIN_DELAY_MS: ms(5_000),
+  KEEP_ALIVE_TIMEOUT_MS: ms(5_000, 1),
+  BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
+  WEBHOOK_PATH: { type: 'string', pattern: '^/[A-Za-z0-9/_-]{0,200}$', default: '/telegram' },
+  // Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -; at least 16 here, so it cannot be guessed.
+  WEBHOOK_SECRET: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,256}$' },
+  WEBHOOK_TIMEOUT_MS: ms(8_000, 1),
+  WEBHOOK_PUBLIC_URL: { type: 'string', pattern: '^https?://[^/?#]+$' },
+  MAX_EVENT_LOOP_DELAY_MS: ms(1_000),
+  PRESSURE_SAMPLE_INTERVAL_MS: ms(1_000, 10),
+};
+
+export function modeConfig(env: ModeEnv): ModeConfig {
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    drainDelayMs: env.DRAIN_DELAY_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    webhookPath: env.WEBHOOK_PATH,
+    webhookSecret: env.WEBHOOK_SECRET,
+    webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookPublicUrl: env.WEBHOOK_PUBLIC_URL,
+    maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+    pressureSampleIntervalMs: env.PRESSURE_SAMPLE_INTERVAL_MS,
+  };
+}

@@ -1,0 +1,65 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, GrammyError, HttpError, type Middleware } from 'grammy';
+import type { BotConfig } from './config.js';
+import { echoHandler } from './handlers/echo.js';
+import { hashHandler } from './handlers/hash.js';
+import { itemHandler } from './handlers/item.js';
+import { startHandler } from './handlers/start.js';
+import type { Logger } from './logger.js';
+import type { Resources } from './resources.js';
+
+export interface BotDependencies {
+  log: Logger;
+  /** The open resources; called when an update needs them, so they may be opened after this. */
+  resources: () => Resources;
+  /**
+   * Runs before every handler. The composition root uses it to stop taking updates on shutdown
+   * (R4.3: the rest of a fetched batch is skipped and stays unconfirmed) or to track running ones.
+   */
+  gate?: Middleware;
+}
+
+/**
+ * Outbound calls to Telegram retry on 429 (after `retry_after`) and 5xx with the grammY plugin,
+ * bounded so that a retry can never outlive the shutdown budget. Network errors are not retried
+ * here: long polling retries getUpdates itself, and a failed reply is logged by bot.catch.
+ */
+const RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true } as const;
+
+/**
+ * Builds the bot and its handlers without side effects (R1.2): no network call, no polling, no
+ * timers. src/main.ts is the only place that starts it. Tests call it with a fake Bot API.
+ */
+export function createBot(config: BotConfig, deps: BotDependencies): Bot {
+  const bot = new Bot(config.botToken, { client: { apiRoot: config.telegramApiRoot } }); // P15: no trailing '/'
+  bot.api.config.use(autoRetry(RETRY));
+
+  if (deps.gate) bot.use(deps.gate); // must be the first middleware
+  bot.use(
+    startHandler(),
+    itemHandler({ upstream: () => deps.resources().upstream, timeoutMs: config.upstreamTimeoutMs }),
+    hashHandler(() => deps.resources().cpuPool),
+    echoHandler(),
+  );
+
+  // P12: without this, grammY's default handler stops polling and rethrows (the process dies).
+  // A failing update is logged and the bot moves on; its offset is confirmed, it is not retried.
+  bot.catch((err) => {
+    deps.log.error({ updateId: err.ctx.update.update_id, err: err.error }, 'update failed');
+  });
+  return bot;
+}
+
+/** A startup failure as one line that says what to fix; the token itself is never printed. */
+export function describeStartupError(err: unknown): string {
+  if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+    return `Telegram rejected BOT_TOKEN (${err.error_code}: ${err.description}); copy the token from @BotFather again`;
+  }
+  if (err instanceof GrammyError && err.error_code === 409) {
+    return `another instance is using this bot (409: ${err.description}); long polling allows one poller per token (P11), stop the other one or use webhook mode`;
+  }
+  if (err instanceof HttpError) {
+    return `cannot reach the Bot API at TELEGRAM_API_ROOT: ${err.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const TOKEN = '123456:ABC-def_ghi';
+// WEBHOOK_SECRET is required in webhook mode and ignored in polling mode.
+const REQUIRED = { BOT_TOKEN: TOKEN, WEBHOOK_SECRET: 'test-secret-0123456789' };
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(REQUIRED);
+    expect(config).toMatchObject({
+      botToken: TOKEN,
+      telegramApiRoot: 'https://api.telegram.org',
+      logLevel: 'info',
+      shutdownTimeoutMs: 20_000,
+      upstreamUrl: 'http://127.0.0.1:8080',
+      upstreamTimeoutMs: 2_000,
+    });
+    expect(config.cpuPoolThreads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('requires BOT_TOKEN: there is no placeholder token', () => {
+    const message = configError({ ...REQUIRED, BOT_TOKEN: undefined as unknown as string });
+    expect(message).toBe('invalid configuration: BOT_TOKEN is required');
+  });
+
+  it.each([
+    ['BOT_TOKEN', 'not-a-token'],
+    ['BOT_TOKEN', `"${TOKEN}"`],
+    ['BOT_TOKEN', ''],
+  ])('rejects a malformed %s without printing it', (name, value) => {
+    const message = configError({ ...REQUIRED, [name]: value });
+    expect(message).toContain('BOT_TOKEN has the wrong format');
+    if (value !== '') expect(message).not.toContain(value);
+    expect(message).not.toContain('\n');
+  });
+
+  it.each([
+    ['TELEGRAM_API_ROOT', 'https://api.telegram.org/'], // P15: grammY throws on a trailing slash
+    ['TELEGRAM_API_ROOT', 'api.telegram.org'],
+    ['LOG_LEVEL', 'loud'],
+    ['SHUTDOWN_TIMEOUT_MS', '0'],
+    ['SHUTDOWN_TIMEOUT_MS', ''],
+    ['UPSTREAM_URL', 'http://catalog/v1'],
+    ['UPSTREAM_TIMEOUT_MS', '1.5'],
+    ['CPU_POOL_THREADS', '0'],
+  ])('rejects %s=%j with one line naming the variable', (name, value) => {
+    const message = configError({ ...REQUIRED, [name]: value });
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+
+  it('accepts a local Bot API server as the API root', () => {
+    expect(loadConfig({ ...REQUIRED, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' }).telegramApiRoot).toBe('http://127.0.0.1:8081');
+  });
+});
