@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseFlags } from './args.js';
 import { CancelledError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
 import { initGit } from './git.js';
+import { adaptToWorkspace, applyRootEdit, planMonorepo, workspacePackageManager } from './monorepo.js';
 import { helpText } from './help.js';
 import { installDependencies } from './install.js';
 import { shellQuote } from './names.js';
@@ -12,6 +13,7 @@ import { runRulesCommand } from './rules-command.js';
 import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
+import { findWorkspace, siblingScope, workspacePackageNames } from './workspace.js';
 import { writeProject } from './write.js';
 
 export interface Io {
@@ -33,39 +35,54 @@ export async function main(io: Io): Promise<ExitCode> {
   if (flags.help) return print(io, helpText());
   if (flags.version) return print(io, SCAFFOLDER_VERSION);
 
-  // 2. resolve options (flags, then prompts for what is missing)
-  const options = await resolveOptions(flags, io);
+  // 2. resolve options (flags, then prompts for what is missing); a monorepo around the cwd
+  //    decides where a bare name goes and which scope the package name takes
+  const cwdWorkspace = await findWorkspace(io.cwd);
+  const scope = cwdWorkspace ? siblingScope(await workspacePackageNames(cwdWorkspace)) : undefined;
+  const options = await resolveOptions(flags, { ...io, workspace: cwdWorkspace, scope });
   const state = await checkTarget(options.target, options.dir);
 
-  // 3. plan: the whole project rendered in memory
-  const plan = await planProject(templateData(options), options.target);
+  // 3. monorepo mode: the workspace above the target owns the package manager, install and git
+  const workspace = await findWorkspace(path.dirname(options.target));
+  const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
+  if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
+
+  // 4. plan: the whole project rendered in memory
+  let plan = await planProject(templateData(options), options.target);
+  if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
+  const decisions = [...options.notes, ...(mono?.decisions ?? [])];
+  if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); installed once at the root`);
+  for (const decision of decisions) io.out(decision);
   if (options.dryRun) {
     for (const file of plan) io.out(path.join(options.dir, file.path));
+    if (mono?.rootEdit) io.out(`${path.relative(io.cwd, mono.rootEdit.file)}: would add ${mono.rootEdit.line}`);
     io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${summary(options)}); nothing was written`);
     return EXIT.ok;
   }
 
-  // 4. write, atomically
+  // 5. write, atomically; then register it with the workspace
   await writeProject(plan, options.target, state);
   io.out(`created ${options.dir}: ${summary(options)}, ${plan.length} files`);
+  if (mono?.rootEdit) await applyRootEdit(mono.rootEdit);
 
-  // 5. install
-  const install = options.install ? await installDependencies(options.pm, options.target) : undefined;
+  // 6. install: in the project, or once at the workspace root (no nested lockfile)
+  const installDir = mono ? mono.workspace.root : options.target;
+  const install = options.install ? await installDependencies(options.pm, installDir) : undefined;
 
-  // 6. git
-  if (options.git) {
+  // 7. git: never a repository nested in a workspace
+  if (mono) io.out(`git: skipped, the service is part of the workspace at ${mono.workspace.root}`);
+  else if (!options.git) io.out('git: skipped, --no-git');
+  else {
     const git = await initGit(options.target);
     io.out(git.done ? 'git: initialised with a first commit' : `git: skipped, ${git.why}`);
-  } else {
-    io.out('git: skipped, --no-git');
   }
 
-  // 7. next steps
+  // 8. next steps
   if (install && !install.ok) {
-    io.err(`install failed: ${install.reason}. The project is kept; retry with: cd ${shellQuote(options.dir)} && ${install.retry}`);
+    io.err(`install failed: ${install.reason}. The project is kept; retry with: cd ${shellQuote(path.relative(io.cwd, installDir) || '.')} && ${install.retry}`);
     return EXIT.failed;
   }
-  io.out(nextSteps(options, install?.ok === true));
+  io.out(nextSteps(options, install?.ok === true, mono && path.relative(io.cwd, mono.workspace.root)));
   return EXIT.ok;
 }
 
@@ -79,10 +96,14 @@ function summary(options: Options): string {
   return `${options.template}${chosen}, package ${options.name}`;
 }
 
-function nextSteps(options: Options, installed: boolean): string {
+/** `root` is the workspace root relative to the cwd, in monorepo mode. */
+function nextSteps(options: Options, installed: boolean, root?: string): string {
   const pm = pmCommands(options.pm);
-  const steps = [`cd ${shellQuote(options.dir)}`];
-  if (!installed) steps.push(pm.install.join(' '));
+  const steps: string[] = [];
+  if (!installed && root === '') steps.push(pm.install.join(' '));
+  else if (!installed && root !== undefined) steps.push(`(cd ${shellQuote(root)} && ${pm.install.join(' ')})`);
+  steps.push(`cd ${shellQuote(options.dir)}`);
+  if (!installed && root === undefined) steps.push(pm.install.join(' '));
   steps.push(`${pm.run} dev`);
   return `\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n\nThen: ${pm.run} test, ${pm.run} lint, ${pm.run} build && ${pm.run} start`;
 }

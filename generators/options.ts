@@ -15,6 +15,7 @@ import {
   type TemplateId,
   type TemplateOption,
 } from './registry.js';
+import { servicesFolder, type Workspace } from './workspace.js';
 
 export const DEFAULT_DIR = 'loopsvc-service';
 
@@ -32,12 +33,17 @@ export interface Options {
   install: boolean;
   git: boolean;
   dryRun: boolean;
+  /** decisions taken on the user's behalf (location, name), printed before anything is written */
+  notes: string[];
 }
 
 export interface OptionContext {
   interactive: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** the monorepo around the cwd, if any: it decides where a bare name goes and the name's scope */
+  workspace?: Workspace;
+  scope?: string;
 }
 
 /**
@@ -46,10 +52,11 @@ export interface OptionContext {
  * Values with a derived default (name, package manager, install, git) never need a prompt.
  */
 export async function resolveOptions(flags: Flags, ctx: OptionContext): Promise<Options> {
+  const notes: string[] = [];
   const template = await resolveTemplate(flags, ctx);
   const chosen = await resolveTemplateOptions(template, flags, ctx);
-  const dir = await resolveDir(flags, ctx);
-  const name = await resolveName(flags, ctx, dir);
+  const dir = await resolveDir(flags, ctx, notes);
+  const name = await resolveName(flags, ctx, dir, notes);
   const pm = flags.pm ?? detectPackageManager(ctx.env.npm_config_user_agent);
   const install = flags.install ?? (ctx.interactive && !flags.yes && !flags.dryRun ? await askInstall(installCommandLine(pm)) : true);
   return {
@@ -62,6 +69,7 @@ export async function resolveOptions(flags: Flags, ctx: OptionContext): Promise<
     install,
     git: flags.git ?? true,
     dryRun: flags.dryRun,
+    notes,
   };
 }
 
@@ -123,22 +131,37 @@ function checkOptionValue(option: TemplateOption, value: string | boolean): stri
   );
 }
 
-async function resolveDir(flags: Flags, ctx: OptionContext): Promise<string> {
+async function resolveDir(flags: Flags, ctx: OptionContext, notes: string[]): Promise<string> {
   if (flags.dir !== undefined) {
     if (flags.dir.trim() === '') throw new LoopsvcError('INVALID_DIR', 'the target directory is empty; pass a directory name as the first argument');
-    return flags.dir;
+    return placeInWorkspace(flags.dir, ctx, notes);
   }
-  if (flags.yes) return DEFAULT_DIR;
-  if (ctx.interactive) return askDirectory(DEFAULT_DIR);
+  if (flags.yes) return placeInWorkspace(DEFAULT_DIR, ctx, notes);
+  if (ctx.interactive) return askDirectory(placeInWorkspace(DEFAULT_DIR, ctx, []));
   throw new LoopsvcError(
     'MISSING_DIR',
     `no target directory and no terminal to ask on; pass it as the first argument, e.g. create-loopsvc my-service (or --yes for ./${DEFAULT_DIR})`,
   );
 }
 
-async function resolveName(flags: Flags, ctx: OptionContext, dir: string): Promise<string> {
+/**
+ * At a monorepo's root, a bare name (`orders`) goes into the workspace's folder for services
+ * (`services/` or `apps/`, whichever its globs use; `services/` otherwise). A path is kept as given.
+ */
+function placeInWorkspace(dir: string, ctx: OptionContext, notes: string[]): string {
+  const ws = ctx.workspace;
+  if (!ws || path.resolve(ctx.cwd) !== ws.root || /[\\/]/.test(dir) || dir === '.' || dir === '..') return dir;
+  const folder = servicesFolder(ws.globs) ?? 'services';
+  const placed = `${folder}/${dir}`;
+  notes.push(`location: ${placed} (the workspace's folder for services; pass ./${dir} to keep it at the root)`);
+  return placed;
+}
+
+async function resolveName(flags: Flags, ctx: OptionContext, dir: string, notes: string[]): Promise<string> {
   if (flags.name !== undefined) return assertPackageName(flags.name);
-  const derived = packageNameFromDir(path.resolve(ctx.cwd, dir));
+  const bare = packageNameFromDir(path.resolve(ctx.cwd, dir));
+  const derived = ctx.scope && bare ? `${ctx.scope}/${bare}` : bare;
+  if (ctx.scope && bare) notes.push(`name: ${derived} (the scope of the workspace's packages; pass --name to choose)`);
   if (ctx.interactive && !flags.yes) return askPackageName(derived);
   const problem = packageNameProblem(derived);
   if (problem) {

@@ -25,6 +25,9 @@ export interface TemplateData {
 
 /** Per-option overlays: `_options/<key>/<value>/…`, laid over the base files when chosen. */
 const OPTIONS_DIR = '_options';
+/** Files of the `add` sub-generators (`_add/<kind>/…`): rendered by `create-loopsvc add`, never copied. */
+const ADD_DIR = '_add';
+const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
 
 /**
  * Templates ship in the package next to dist/ (and next to generators/ in this repo), so the
@@ -88,7 +91,7 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
         return { root: from, files: b.files ? [...b.files] : await listFiles(from) };
       }),
   );
-  const base = { root, files: (await listFiles(root)).filter((f) => !f.startsWith(`${OPTIONS_DIR}/`)) };
+  const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))) };
   const overlays = await Promise.all(
     templateOptions(template)
       .filter((o) => options[o.key] !== undefined)
