@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { parseFlags } from './args.js';
+import { parseFlags, type Flags } from './args.js';
 import { CancelledError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
 import { initGit } from './git.js';
-import { adaptToWorkspace, applyRootEdit, planMonorepo, workspacePackageManager } from './monorepo.js';
+import { adaptToWorkspace, applyRootEdit, planMonorepo, workspacePackageManager, type MonorepoPlan } from './monorepo.js';
 import { helpText } from './help.js';
 import { installDependencies } from './install.js';
 import { shellQuote } from './names.js';
@@ -35,35 +35,10 @@ export async function main(io: Io): Promise<ExitCode> {
   if (flags.help) return print(io, helpText());
   if (flags.version) return print(io, SCAFFOLDER_VERSION);
 
-  // 2. resolve options (flags, then prompts for what is missing); a monorepo around the cwd
-  //    decides where a bare name goes and which scope the package name takes
-  const cwdWorkspace = await findWorkspace(io.cwd);
-  const scope = cwdWorkspace ? siblingScope(await workspacePackageNames(cwdWorkspace)) : undefined;
-  const options = await resolveOptions(flags, { ...io, workspace: cwdWorkspace, scope });
-  const state = await checkTarget(options.target, options.dir);
-
-  // 3. monorepo mode: the workspace above the target owns the package manager, install and git
-  const workspace = await findWorkspace(path.dirname(options.target));
-  const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
-  if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
-
-  // 4. plan: the whole project rendered in memory
-  let plan = await planProject(templateData(options), options.target);
-  if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
-  const decisions = [...options.notes, ...(mono?.decisions ?? [])];
-  if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); installed once at the root`);
-  for (const decision of decisions) io.out(decision);
-  if (options.dryRun) {
-    for (const file of plan) io.out(path.join(options.dir, file.path));
-    if (mono?.rootEdit) io.out(`${path.relative(io.cwd, mono.rootEdit.file)}: would add ${mono.rootEdit.line}`);
-    io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${summary(options)}); nothing was written`);
-    return EXIT.ok;
-  }
-
-  // 5. write, atomically; then register it with the workspace
-  await writeProject(plan, options.target, state);
-  io.out(`created ${options.dir}: ${summary(options)}, ${plan.length} files`);
-  if (mono?.rootEdit) await applyRootEdit(mono.rootEdit);
+  // 2-5. options, monorepo plan, render, write (the part the plop generator shares)
+  const generated = await generate(flags, io);
+  if (!generated) return EXIT.ok; // --dry-run
+  const { options, mono } = generated;
 
   // 6. install: in the project, or once at the workspace root (no nested lockfile)
   const installDir = mono ? mono.workspace.root : options.target;
@@ -84,6 +59,51 @@ export async function main(io: Io): Promise<ExitCode> {
   }
   io.out(nextSteps(options, install?.ok === true, mono && path.relative(io.cwd, mono.workspace.root)));
   return EXIT.ok;
+}
+
+/** What `generate` wrote: the options it settled on and, in a monorepo, the workspace plan. */
+export interface Generated {
+  options: Options;
+  mono?: MonorepoPlan;
+}
+
+/**
+ * Steps 2 to 5 of a run, shared by the CLI and the plop generator: resolve options, plan for a
+ * monorepo, render in memory, print the decisions, then write atomically and register the service
+ * with its workspace. Returns undefined for --dry-run, which writes nothing.
+ */
+export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Generated | undefined> {
+  // 2. resolve options (flags, then prompts for what is missing); a monorepo around the cwd
+  //    decides where a bare name goes and which scope the package name takes
+  const cwdWorkspace = await findWorkspace(io.cwd);
+  const scope = cwdWorkspace ? siblingScope(await workspacePackageNames(cwdWorkspace)) : undefined;
+  const options = await resolveOptions(flags, { ...io, workspace: cwdWorkspace, scope });
+  const state = await checkTarget(options.target, options.dir);
+
+  // 3. monorepo mode: the workspace above the target owns the package manager, install and git
+  const workspace = await findWorkspace(path.dirname(options.target));
+  const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
+  if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
+
+  // 4. plan: the whole project rendered in memory
+  let plan = await planProject(templateData(options), options.target);
+  if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
+  const decisions = [...options.notes, ...(mono?.decisions ?? [])];
+  if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);
+  for (const decision of decisions) io.out(decision);
+  if (options.dryRun) {
+    for (const file of plan) io.out(path.join(options.dir, file.path));
+    if (mono?.rootEdit) io.out(`${path.relative(io.cwd, mono.rootEdit.file)}: would add ${mono.rootEdit.line}`);
+    io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${summary(options)}); nothing was written`);
+    return undefined;
+  }
+
+  // 5. write, atomically; then register it with the workspace
+  await writeProject(plan, options.target, state);
+  io.out(`created ${options.dir}: ${summary(options)}, ${plan.length} files`);
+  if (mono?.rootEdit) await applyRootEdit(mono.rootEdit);
+
+  return { options, mono };
 }
 
 function templateData(options: Options) {

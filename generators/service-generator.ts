@@ -1,6 +1,6 @@
 import nodePlop, { type NodePlopAPI } from 'node-plop';
 import { LoopsvcError, EXIT } from './errors.js';
-import { renderTemplate, type PlannedFile, type TemplateData } from './render.js';
+import { renderTemplate, TEMPLATES_DIR, type PlannedFile, type TemplateData } from './render.js';
 
 export const SERVICE_GENERATOR = 'service';
 const RENDER_ACTION = 'loopsvc:render';
@@ -40,6 +40,10 @@ export async function planProject(data: TemplateData, destination: string): Prom
   if (failures.length > 0) {
     const reasons = failures.map((f) => `${f.type}${f.path ? ` ${f.path}` : ''}: ${describe(f.error)}`).join('; ');
     throw new LoopsvcError('RENDER_FAILED', `could not render template ${data.template}: ${reasons}`, EXIT.failed);
+  }
+  if (plan.length === 0) {
+    // only a broken install gets here (templates/ missing beside dist/): never write an empty project
+    throw new LoopsvcError('NO_TEMPLATE_FILES', `template ${data.template} has no files under ${TEMPLATES_DIR}; reinstall create-loopsvc`, EXIT.failed);
   }
   return plan;
 }

@@ -1,5 +1,6 @@
-// Bundles the CLI into one file with zero runtime dependencies (as create-vite ships), so
-// `npm create loopsvc` installs a single package. Everything it imports is inlined.
+// Bundles the CLI with zero runtime dependencies (as create-vite ships), so `npm create loopsvc`
+// installs a single package. Everything it imports is inlined.
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 // node-plop imports inquirer for its own prompt runner, which this CLI never calls: questions
@@ -19,9 +20,15 @@ const stubInquirer = {
   },
 };
 
+await rm('dist', { recursive: true, force: true }); // no stale chunks in the package
+
 const result = await build({
-  entryPoints: ['generators/index.ts'],
-  outfile: 'dist/index.mjs',
+  // the CLI, and the plopfile that `plop` and `turbo gen` load; shared code goes to one chunk
+  entryPoints: { index: 'generators/index.ts', plopfile: 'generators/plopfile.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: '[name]-[hash]', // beside the entries: code finds templates/ at ../templates from dist/
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -36,4 +43,4 @@ const result = await build({
 });
 
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`dist/index.mjs: ${(bytes / 1024).toFixed(0)} KiB`);
+console.log(`dist: ${(bytes / 1024).toFixed(0)} KiB in ${Object.keys(result.metafile.outputs).length} files`);

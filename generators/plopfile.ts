@@ -1,0 +1,63 @@
+import type { NodePlopAPI } from 'node-plop';
+import { parseFlags } from './args.js';
+import { generate } from './main.js';
+import { DEFAULT_DIR } from './options.js';
+import { allOptions, TEMPLATES, type TemplateDefinition } from './registry.js';
+
+/**
+ * The create-loopsvc generators for the `plop` CLI and `turbo gen`, which load this file (as
+ * `create-loopsvc/plopfile`) with their own plop instance. The `service` generator asks the
+ * CLI's questions and runs the CLI's own pipeline (options, monorepo plan, render, atomic write),
+ * so both produce the same files. It never installs: in a monorepo that is one install at the
+ * root, after generating, as the printed decisions say.
+ *
+ * Prompts are unconditional so plop's positional bypass works (`plop service orders "" worker
+ * source=postgres`; `turbo gen run service --args orders "" worker source=postgres`): conditional
+ * prompts cannot be bypassed, so the template's options are one line, `key=value` or a bare
+ * boolean (`runner`, `no-runner`), or the CLI's own flags.
+ */
+export default function loopsvcGenerators(plop: NodePlopAPI): void {
+  plop.setActionType('loopsvc:service', async (answers) => {
+    const lines: string[] = [];
+    const io = { cwd: plop.getDestBasePath(), env: process.env, interactive: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const values = answers as { dir: string; name: string; template: string; options: string };
+    const argv = [values.dir, '--template', values.template, ...optionFlags(values.options), '--no-install', '--no-git', '--yes'];
+    if (values.name.trim() !== '') argv.push('--name', values.name.trim());
+    await generate(parseFlags(argv), io);
+    return lines.join('\n');
+  });
+
+  plop.setGenerator('service', {
+    description: 'a Node.js service that is correct about the event loop (create-loopsvc)',
+    prompts: [
+      { type: 'input', name: 'dir', message: 'Target directory (a bare name goes to the workspace services folder)', default: DEFAULT_DIR },
+      { type: 'input', name: 'name', message: 'Package name (empty: derived from the directory and the workspace scope)', default: '' },
+      {
+        type: 'list',
+        name: 'template',
+        message: 'Template',
+        choices: (TEMPLATES as readonly TemplateDefinition[]).map((t) => ({ name: `${t.title}: ${t.description}`, value: t.id })),
+      },
+      { type: 'input', name: 'options', message: `Template options (empty: defaults), e.g. ${optionsHint()}`, default: '' },
+    ],
+    actions: [{ type: 'loopsvc:service' }],
+  });
+}
+
+function optionsHint(): string {
+  return allOptions()
+    .map((o) => (o.kind === 'boolean' ? o.key : `${o.key}=${(o.choices ?? []).map((c) => c.value).join('|')}`))
+    .join(', ');
+}
+
+/** `source=postgres runner no-git-like` → the CLI's flags; `--source postgres` passes through. */
+export function optionFlags(line: string): string[] {
+  return line
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((token) => {
+      if (token.startsWith('-')) return [token];
+      const [key, value] = token.split('=', 2);
+      return value === undefined ? [`--${key}`] : [`--${key}`, value];
+    });
+}
