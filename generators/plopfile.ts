@@ -2,6 +2,7 @@ import type { NodePlopAPI } from 'node-plop';
 import { parseFlags } from './args.js';
 import { generate } from './main.js';
 import { DEFAULT_DIR } from './options.js';
+import { runRulesCommand } from './rules-command.js';
 import { allOptions, TEMPLATES, type TemplateDefinition } from './registry.js';
 
 /**
@@ -41,6 +42,19 @@ export default function loopsvcGenerators(plop: NodePlopAPI): void {
       { type: 'input', name: 'options', message: `Template options (empty: defaults), e.g. ${optionsHint()}`, default: '' },
     ],
     actions: [{ type: 'loopsvc:service' }],
+  });
+
+  // `create-loopsvc rules` for a package of the monorepo: the loop rules added to existing code.
+  plop.setActionType('loopsvc:rules', async (answers) => {
+    const lines: string[] = [];
+    const io = { cwd: plop.getDestBasePath(), out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    await runRulesCommand([(answers as { dir: string }).dir], io);
+    return lines.join('\n');
+  });
+  plop.setGenerator('rules', {
+    description: 'add the event-loop lint rules and dependency check to an existing package (create-loopsvc rules)',
+    prompts: [{ type: 'input', name: 'dir', message: 'Package folder', default: '.' }],
+    actions: [{ type: 'loopsvc:rules' }],
   });
 }
 

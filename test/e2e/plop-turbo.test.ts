@@ -63,6 +63,16 @@ describe('plop and turbo gen', () => {
     expect(await treeSnapshot(path.join(viaTools, 'apps', 'jobs'))).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'jobs')));
   }, 3 * MINUTES);
 
+  it('plop: `plop rules apps/web` adds the loop rules to an existing package, as `create-loopsvc rules` does', async () => {
+    const r = await execa('npx', ['plop', '--plopfile', 'plopfile.js', 'rules', 'apps/web'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const cli = await runCli(['rules', 'apps/web'], { cwd: viaCli });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const tree = await treeSnapshot(path.join(viaTools, 'apps', 'web'));
+    expect(Object.keys(tree)).toEqual(expect.arrayContaining(['eslint.config.mjs', 'eslint/loop-rules/index.mjs', 'scripts/check-loop.mjs']));
+    expect(tree).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'web')));
+  }, 3 * MINUTES);
+
   it('a bad answer is one readable failure and writes nothing', async () => {
     const r = await execa('npx', ['plop', '--plopfile', 'plopfile.js', 'service', 'bad', '', 'worker', 'source=kafka'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
     expect(String(r.all)).toContain('invalid value "kafka" for --source; use one of: memory, postgres');
