@@ -111,7 +111,7 @@ describe('graceful shutdown of the built service', () => {
     expect(exit.at - signalledAt).toBeLessThan(EXIT_BUDGET_MS);
     expect(idleDisconnected).toBe(true); // reaped by the server, not left to the 60 s keep-alive
 
-    assertLoopWithinBudget(loopGuardReport(service), MAX_LOOP_DELAY_MS);
+    assertLoopWithinBudget(loopGuardReport(service.stderr()), MAX_LOOP_DELAY_MS);
   });
 
   it('exits 1 at once on a second signal during the drain', async () => {

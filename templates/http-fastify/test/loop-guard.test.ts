@@ -42,7 +42,7 @@ async function exerciseEveryRoute(extraNodeArgs: string[] = []) {
   await round();
   service.child.kill('SIGTERM');
   expect((await exitWithin(service, 10_000)).code).toBe(0);
-  return loopGuardReport(service);
+  return loopGuardReport(service.stderr());
 }
 
 describe('loop-delay guard', () => {

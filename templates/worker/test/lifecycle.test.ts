@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { exitWithin, killAll, linesWith, startWorker, workerEnv, type LogLine, type WorkerProcess } from './helpers/service.js';
+import { exitWithin, killAll, linesWith, startWorker, workerEnv, type LogLine } from './helpers/service.js';
 import { createTestQueue, MINIMAL_ENV, SKIP_REASON, type TestQueue } from './helpers/source.js';
+import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
 // Runs the BUILT worker as a real process and sends it real signals (RULEBOOK §5.5, R4.1, R4.6).
 // The same tests run for every job source: test/helpers/source.ts puts jobs in and reads back what
@@ -24,14 +25,6 @@ function indexOf(logs: readonly LogLine[], msg: string): number {
   return logs.findIndex((l) => l.msg === msg);
 }
 
-function loopGuardReport(worker: WorkerProcess): { maxMs: number; startupMaxMs: number } {
-  const line = worker
-    .stderr()
-    .split('\n')
-    .find((l) => l.startsWith('LOOP-GUARD '));
-  if (!line) throw new Error(`no LOOP-GUARD line on stderr: ${worker.stderr()}`);
-  return JSON.parse(line.slice('LOOP-GUARD '.length)) as { maxMs: number; startupMaxMs: number };
-}
 
 afterEach(async () => {
   await killAll();
@@ -58,7 +51,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
   it('SIGTERM mid-job: the job finishes and is acked once, nothing new is claimed, exit 0 (R4.6)', async () => {
     const q = await jobs([email('a@example.com'), email('b@example.com'), email('c@example.com')]);
     const worker = await startWorker(workerEnv({ ...q.env, CONCURRENCY: '1', MAIL_LATENCY_MS: '2000' }), {
-      nodeArgs: ['--require', './test/loop-guard.cjs'],
+      nodeArgs: LOOP_GUARD,
     });
     worker.child.stdin?.write('warm\n'); // ends the loop-guard warm-up
     await worker.waitForLog((l) => l.msg === 'job claimed');
@@ -71,7 +64,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
     expect(linesWith(worker.logs, 'job acked').map((l) => l.jobId)).toEqual([first]);
     expect(indexOf(worker.logs, 'job acked')).toBeGreaterThan(indexOf(worker.logs, 'shutting down')); // drained
     expect(await q.queuedAfterExit(worker.logs)).toEqual(rest);
-    expect(loopGuardReport(worker).maxMs).toBeLessThan(MAX_LOOP_DELAY_MS);
+    assertLoopWithinBudget(loopGuardReport(worker.stderr()), MAX_LOOP_DELAY_MS);
   });
 
   it('a second signal while draining exits 1 at once (R4.1)', async () => {
@@ -135,7 +128,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
     const report = { type: 'report.render', payload: { rows: 5_000_000 } }; // about a second of CPU each
     const q = await jobs([report, report]);
     const worker = await startWorker(workerEnv({ ...q.env, CONCURRENCY: '1' }), {
-      nodeArgs: ['--require', './test/loop-guard.cjs'],
+      nodeArgs: LOOP_GUARD,
     });
     worker.child.stdin?.write('warm\n');
     await worker.waitForLog(() => linesWith(worker.logs, 'job acked').length === 2, 30_000);
@@ -144,7 +137,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
     const acked = linesWith(worker.logs, 'job acked');
     // each report kept a thread busy for longer than the bound, so on the loop it would have failed
     for (const line of acked) expect(line.ms).toBeGreaterThan(MAX_LOOP_DELAY_MS);
-    expect(loopGuardReport(worker).maxMs).toBeLessThan(MAX_LOOP_DELAY_MS);
+    assertLoopWithinBudget(loopGuardReport(worker.stderr()), MAX_LOOP_DELAY_MS);
   });
 
   it('an unhandled rejection is logged, the worker drains and exits 1 (R4.7)', async () => {

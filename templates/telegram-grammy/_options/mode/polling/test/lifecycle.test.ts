@@ -3,6 +3,7 @@ import { startFakeBotApi, TEST_TOKEN, type FakeBotApi } from './helpers/fake-bot
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream.js';
 import { exitWithin, killAll, serviceEnv, startService, type Service } from './helpers/service.js';
 import { textUpdate } from './helpers/updates.js';
+import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
 // Runs the BUILT bot as a real process against a fake Bot API on 127.0.0.1 and sends it real
 // signals (RULEBOOK §5.4, R4.1, R4.3). Timing bounds are generous: shared 2-core machines.
@@ -39,14 +40,6 @@ function answers(): Map<number, number> {
   return counts;
 }
 
-function loopGuardReport(service: Service): { maxMs: number } {
-  const line = service
-    .stderr()
-    .split('\n')
-    .find((l) => l.startsWith('LOOP-GUARD '));
-  if (!line) throw new Error(`no LOOP-GUARD line on stderr: ${service.stderr()}`);
-  return JSON.parse(line.slice('LOOP-GUARD '.length)) as { maxMs: number };
-}
 
 beforeAll(async () => {
   upstream = await startFakeUpstream({ slowMs: 2_000 });
@@ -67,7 +60,7 @@ afterAll(async () => {
 
 describe('graceful stop of the built bot (R4.3)', () => {
   it('SIGTERM mid-update: it finishes, the rest of the batch goes to the next instance, every update answered once', async () => {
-    const { bot: first, concurrent } = await startBot(botEnv(), ['--require', './test/loop-guard.cjs']);
+    const { bot: first, concurrent } = await startBot(botEnv(), LOOP_GUARD);
     first.child.stdin?.write('warm\n'); // ends the loop-guard warm-up
 
     // One batch: a slow update first (it awaits a 2 s upstream call), then quick ones.
@@ -102,7 +95,7 @@ describe('graceful stop of the built bot (R4.3)', () => {
 
     expect(Object.fromEntries(answers())).toEqual({ 101: 1, 102: 1, 103: 1, 104: 1 }); // exactly once
     expect(api.unconfirmed()).toEqual([]);
-    expect(loopGuardReport(first).maxMs).toBeLessThan(MAX_LOOP_DELAY_MS); // R1/R2: nothing blocked the loop
+    assertLoopWithinBudget(loopGuardReport(first.stderr()), MAX_LOOP_DELAY_MS); // R1/R2: nothing blocked the loop
   });
 
   it('SIGTERM while idle: the long poll is aborted, exit 0 at once (not after POLL_TIMEOUT_S)', async () => {

@@ -4,8 +4,9 @@ import { Client } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeBotApi, TEST_TOKEN, type FakeBotApi } from './helpers/fake-bot-api.js';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream.js';
-import { exitWithin, killAll, PROJECT_ROOT, serviceEnv, startService, type Service } from './helpers/service.js';
+import { exitWithin, killAll, PROJECT_ROOT, serviceEnv, startService } from './helpers/service.js';
 import { textUpdate } from './helpers/updates.js';
+import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
 // Runs the BUILT webhook server as a real process and sends it real signals: the same drain
 // contract as the http-fastify template (RULEBOOK §5.2, R4.1, R4.2, R4.5), with Telegram played by
@@ -59,14 +60,6 @@ function keepAliveClient(origin: string): Client {
   return client;
 }
 
-function loopGuardReport(service: Service): { maxMs: number } {
-  const line = service
-    .stderr()
-    .split('\n')
-    .find((l) => l.startsWith('LOOP-GUARD '));
-  if (!line) throw new Error(`no LOOP-GUARD line on stderr: ${service.stderr()}`);
-  return JSON.parse(line.slice('LOOP-GUARD '.length)) as { maxMs: number };
-}
 
 beforeAll(async () => {
   upstream = await startFakeUpstream({ slowMs: 3_000 });
@@ -88,7 +81,7 @@ afterAll(async () => {
 
 describe('graceful shutdown of the built webhook server', () => {
   it('drains on SIGTERM: the update in flight is answered, /ready is 503 meanwhile, exit 0', async () => {
-    const service = await startService(botEnv(), { nodeArgs: ['--require', './test/loop-guard.cjs'] });
+    const service = await startService(botEnv(), { nodeArgs: LOOP_GUARD });
     const telegram = keepAliveClient(service.address);
     expect(await deliver(telegram, textUpdate(501, 'warm up'))).toBe(200);
     expect(await deliver(telegram, textUpdate(502, '/hash on the pool'))).toBe(200);
@@ -110,7 +103,7 @@ describe('graceful shutdown of the built webhook server', () => {
     expect(api.sent.map((m) => m.replyTo)).toEqual([501, 502, 503]); // each answered, once
     expect(api.sent[2]?.text).toBe('Item slow: {"id":"slow"}');
     expect(api.getUpdatesCalls).toEqual([]); // a webhook process never polls (R4.5)
-    expect(loopGuardReport(service).maxMs).toBeLessThan(MAX_LOOP_DELAY_MS);
+    assertLoopWithinBudget(loopGuardReport(service.stderr()), MAX_LOOP_DELAY_MS);
   });
 
   it('a request without the secret gets 401 from the running server', async () => {

@@ -1,5 +1,3 @@
-import type { Service } from './service.js';
-
 /** What test/loop-guard.cjs prints at exit: event-loop delay after the warm-up, in ms. */
 export interface LoopGuardReport {
   code: number;
@@ -12,12 +10,10 @@ export interface LoopGuardReport {
 /** Start the service with `nodeArgs: LOOP_GUARD` to measure it. */
 export const LOOP_GUARD = ['--require', './test/loop-guard.cjs'];
 
-export function loopGuardReport(service: Service): LoopGuardReport {
-  const line = service
-    .stderr()
-    .split('\n')
-    .find((l) => l.startsWith('LOOP-GUARD '));
-  if (!line) throw new Error(`no LOOP-GUARD line on stderr (was the service started with LOOP_GUARD?): ${service.stderr()}`);
+/** The report in a process's stderr (the guard writes it when the process exits). */
+export function loopGuardReport(stderr: string): LoopGuardReport {
+  const line = stderr.split('\n').find((l) => l.startsWith('LOOP-GUARD '));
+  if (!line) throw new Error(`no LOOP-GUARD line on stderr (was the process started with LOOP_GUARD?): ${stderr}`);
   return JSON.parse(line.slice('LOOP-GUARD '.length)) as LoopGuardReport;
 }
 
