@@ -7,6 +7,8 @@ import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateDefinition, type TemplateOpti
 export function helpText(): string {
   const templates = (TEMPLATES as readonly TemplateDefinition[]).map(templateHelp).join('\n');
   return `Usage: create-loopsvc [dir] [options]
+       create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]
+                                                grow a generated service (http-fastify, telegram-grammy, worker)
        create-loopsvc rules [dir] [--dry-run]   add the loop rules to an existing project
 
 Scaffold a Node.js service that is correct about the event loop: one loop, async-only I/O,

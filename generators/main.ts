@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { runAddCommand } from './add-command.js';
 import { parseFlags, type Flags } from './args.js';
 import { CancelledError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
 import { initGit } from './git.js';
@@ -27,8 +28,10 @@ export interface Io {
 
 /** The whole run, top to bottom. Returns the exit code; expected failures throw LoopsvcError. */
 export async function main(io: Io): Promise<ExitCode> {
-  // `create-loopsvc rules …` adds the loop rules to an existing project instead.
+  // `create-loopsvc rules …` adds the loop rules to an existing project instead;
+  // `create-loopsvc add <route|command|job> <name>` grows a generated service.
   if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
+  if (io.argv[0] === 'add') return runAddCommand(io.argv.slice(1), io);
 
   // 1. parse
   const flags = parseFlags(io.argv);

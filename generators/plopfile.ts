@@ -1,4 +1,6 @@
 import type { NodePlopAPI } from 'node-plop';
+import { KINDS } from './add/kinds.js';
+import { runAddCommand } from './add-command.js';
 import { parseFlags } from './args.js';
 import { generate } from './main.js';
 import { DEFAULT_DIR } from './options.js';
@@ -43,6 +45,25 @@ export default function loopsvcGenerators(plop: NodePlopAPI): void {
     ],
     actions: [{ type: 'loopsvc:service' }],
   });
+
+  // `create-loopsvc add <kind> <name>`: a route, command or job added to a generated service.
+  plop.setActionType('loopsvc:add', async (answers, config) => {
+    const lines: string[] = [];
+    const io = { cwd: plop.getDestBasePath(), out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const { dir, name } = answers as { dir: string; name: string };
+    await runAddCommand([(config as unknown as { kind: string }).kind, name, '--dir', dir], io);
+    return lines.join('\n');
+  });
+  for (const kind of ['route', 'command', 'job'] as const) {
+    plop.setGenerator(kind, {
+      description: `add a ${kind} to a ${KINDS[kind].template} service, with its test (create-loopsvc add ${kind})`,
+      prompts: [
+        { type: 'input', name: 'dir', message: 'Service folder', default: '.' },
+        { type: 'input', name: 'name', message: `${kind[0]?.toUpperCase()}${kind.slice(1)} name` },
+      ],
+      actions: [{ type: 'loopsvc:add', kind } as { type: string }],
+    });
+  }
 
   // `create-loopsvc rules` for a package of the monorepo: the loop rules added to existing code.
   plop.setActionType('loopsvc:rules', async (answers) => {

@@ -63,6 +63,28 @@ describe('plop and turbo gen', () => {
     expect(await treeSnapshot(path.join(viaTools, 'apps', 'jobs'))).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'jobs')));
   }, 3 * MINUTES);
 
+  it('plop: `plop route apps/orders recent` adds what `create-loopsvc add route` adds, and a rerun changes nothing', async () => {
+    const plop = () => execa('npx', ['plop', '--plopfile', 'plopfile.js', 'route', 'apps/orders', 'recent'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
+    const first = await plop();
+    expect(first.exitCode, String(first.all)).toBe(0);
+    const cli = await runCli(['add', 'route', 'recent', '--dir', 'apps/orders'], { cwd: viaCli });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const after = await treeSnapshot(path.join(viaTools, 'apps', 'orders'));
+    expect(Object.keys(after)).toEqual(expect.arrayContaining(['src/routes/recent.ts', 'test/routes/recent.test.ts']));
+    expect(after).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'orders')));
+    const again = await plop();
+    expect(again.exitCode, String(again.all)).toBe(0);
+    expect(await treeSnapshot(path.join(viaTools, 'apps', 'orders'))).toEqual(after);
+  }, 3 * MINUTES);
+
+  it('plop: `plop service bot "" telegram-grammy "mode=webhook"` writes what the CLI writes', async () => {
+    const r = await execa('npx', ['plop', '--plopfile', 'plopfile.js', 'service', 'bot', '', 'telegram-grammy', 'mode=webhook'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const cli = await runCli(['bot', '--template', 'telegram-grammy', '--mode', 'webhook', '--no-install'], { cwd: viaCli });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    expect(await treeSnapshot(path.join(viaTools, 'apps', 'bot'))).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'bot')));
+  }, 3 * MINUTES);
+
   it('plop: `plop rules apps/web` adds the loop rules to an existing package, as `create-loopsvc rules` does', async () => {
     const r = await execa('npx', ['plop', '--plopfile', 'plopfile.js', 'rules', 'apps/web'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
     expect(r.exitCode, String(r.all)).toBe(0);

@@ -4,11 +4,15 @@ import type { Config } from './config.js';
 import { registerCpuPool } from './plugins/cpu-pool.js';
 import { registerDrain } from './plugins/drain.js';
 import { registerUpstream } from './plugins/upstream.js';
-import { fanoutRoutes } from './routes/fanout.js';
-import { hashRoutes } from './routes/hash.js';
 import { liveRoute, readyRoute } from './routes/health.js';
+import { routes } from './routes/index.js';
 
 const PROBES = new Set(['/live', '/ready']);
+
+/** What every route plugin of src/routes/index.ts is registered with. */
+export interface RouteOptions {
+  config: Config;
+}
 
 /**
  * Builds the service without starting it (R1.2): no listen(), no signal handlers, no timers and no
@@ -40,8 +44,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       retryAfter: 5,
     });
     await api.register(readyRoute);
-    await api.register(fanoutRoutes, { timeoutMs: config.upstreamTimeoutMs });
-    await api.register(hashRoutes);
+    // The API: src/routes/index.ts lists the route plugins (`create-loopsvc add route <path>` adds one).
+    /* eslint-disable loopsvc/no-await-in-loop -- sequential on purpose: Fastify loads plugins in
+       registration order, at startup, before the service serves anything. */
+    for (const route of routes) {
+      await api.register(route, { config });
+    }
+    /* eslint-enable loopsvc/no-await-in-loop */
   });
 
   return app;

@@ -2,9 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError, type Middleware } from 'grammy';
 import type { BotConfig } from './config.js';
 import { echoHandler } from './handlers/echo.js';
-import { hashHandler } from './handlers/hash.js';
-import { itemHandler } from './handlers/item.js';
-import { startHandler } from './handlers/start.js';
+import { commands } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import type { Resources } from './resources.js';
 
@@ -17,6 +15,13 @@ export interface BotDependencies {
    * (R4.3: the rest of a fetched batch is skipped and stays unconfirmed) or to track running ones.
    */
   gate?: Middleware;
+}
+
+/** What every command handler of src/handlers/index.ts is built with. */
+export interface CommandDeps {
+  config: BotConfig;
+  /** The open resources (upstream pool, CPU pool); call it inside a handler, not while building. */
+  resources: () => Resources;
 }
 
 /**
@@ -35,12 +40,10 @@ export function createBot(config: BotConfig, deps: BotDependencies): Bot {
   bot.api.config.use(autoRetry(RETRY));
 
   if (deps.gate) bot.use(deps.gate); // must be the first middleware
-  bot.use(
-    startHandler(),
-    itemHandler({ upstream: () => deps.resources().upstream, timeoutMs: config.upstreamTimeoutMs }),
-    hashHandler(() => deps.resources().cpuPool),
-    echoHandler(),
-  );
+  // The commands listed in src/handlers/index.ts (`create-loopsvc add command <name>` adds one),
+  // then the echo handler, which answers any other text and so must come last.
+  const commandDeps: CommandDeps = { config, resources: deps.resources };
+  bot.use(...commands.map((command) => command(commandDeps)), echoHandler());
 
   // P12: without this, grammY's default handler stops polling and rethrows (the process dies).
   // A failing update is logged and the bot moves on; its offset is confirmed, it is not retried.

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createCpuPool } from './pool.js';
-import { createHandlers } from './jobs/index.js';
+import { createHandlers } from './jobs/handlers.js';
 import { createJobLoop } from './loop.js';
 import { createSimulatedMailer } from './mailer.js';
 import type { JobQueue } from './queue/queue.js';

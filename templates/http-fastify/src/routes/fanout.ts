@@ -1,9 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import type { Dispatcher } from 'undici';
-
-export interface FanoutOptions {
-  timeoutMs: number;
-}
+import type { RouteOptions } from '../app.js';
 
 const MAX_IDS = 10;
 
@@ -46,9 +43,9 @@ async function fetchItem(upstream: Dispatcher, id: string, signal: AbortSignal):
  * GET /fanout?ids=a,b,c - fetches /items/:id from the upstream for every id concurrently.
  * R2.5: start all calls, then await them together with Promise.all; one deadline
  * (AbortSignal.timeout) bounds the whole fan-out, and the first failure cancels the rest.
- * Upstream errors become 502, timeouts 504; the process keeps serving.
+ * Upstream errors become 502, timeouts 504 (after UPSTREAM_TIMEOUT_MS); the process keeps serving.
  */
-export const fanoutRoutes: FastifyPluginCallback<FanoutOptions> = (app, opts, done) => {
+export const fanoutRoutes: FastifyPluginCallback<RouteOptions> = (app, opts, done) => {
   app.get<{ Querystring: { ids: string } }>(
     '/fanout',
     {
@@ -64,7 +61,7 @@ export const fanoutRoutes: FastifyPluginCallback<FanoutOptions> = (app, opts, do
     },
     async (request) => {
       const cancel = new AbortController();
-      const signal = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), cancel.signal]);
+      const signal = AbortSignal.any([AbortSignal.timeout(opts.config.upstreamTimeoutMs), cancel.signal]);
       const calls = request.query.ids.split(',').map(async (id) => {
         try {
           return await fetchItem(app.upstream, id, signal);

@@ -1,4 +1,5 @@
 import type { FastifyPluginCallback } from 'fastify';
+import type { RouteOptions } from '../app.js';
 import type { HashResult, HashTask } from '../workers/hash.js';
 
 /**
@@ -6,7 +7,7 @@ import type { HashResult, HashTask } from '../workers/hash.js';
  * only awaits the result, so the loop keeps answering other requests meanwhile. The body schema
  * and the server's bodyLimit keep the input (and its synchronous JSON.parse) small.
  */
-export const hashRoutes: FastifyPluginCallback = (app, _opts, done) => {
+export const hashRoutes: FastifyPluginCallback<RouteOptions> = (app, _opts, done) => {
   app.post<{ Body: HashTask }>(
     '/hash',
     {

@@ -1,10 +1,6 @@
 import { Composer, type Context } from 'grammy';
 import type { Dispatcher } from 'undici';
-
-export interface ItemOptions {
-  upstream: () => Dispatcher;
-  timeoutMs: number;
-}
+import type { CommandDeps } from '../bot.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -30,11 +26,11 @@ async function fetchItem(upstream: Dispatcher, id: string, timeoutMs: number): P
  * a timeout, so a slow upstream costs this update at most UPSTREAM_TIMEOUT_MS, and on shutdown the
  * update in progress is allowed to finish (R4.3).
  */
-export function itemHandler(options: ItemOptions): Composer<Context> {
+export function itemHandler(deps: CommandDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.command('item', async (ctx) => {
     const id = ctx.match.trim();
-    const reply = ID.test(id) ? await fetchItem(options.upstream(), id, options.timeoutMs) : 'Usage: /item <id>, e.g. /item 42';
+    const reply = ID.test(id) ? await fetchItem(deps.resources().upstream, id, deps.config.upstreamTimeoutMs) : 'Usage: /item <id>, e.g. /item 42';
     await ctx.reply(reply, { reply_parameters: { message_id: ctx.msg.message_id } });
   });
   return composer;

@@ -1,5 +1,6 @@
 import { PermanentJobError, type JobHandler } from '../loop.js';
-import type { Email, Mailer } from '../mailer.js';
+import type { Email } from '../mailer.js';
+import type { HandlerDeps } from './handlers.js';
 
 function parse(payload: unknown): Email {
   const p = payload as { to?: unknown; subject?: unknown; text?: unknown } | null;
@@ -15,7 +16,7 @@ function parse(payload: unknown): Email {
  * deadline (R2.2). A timeout or a provider error is an ordinary failure: retried with backoff.
  * Delivery is at-least-once, so a real provider call would pass `job.id` as its idempotency key.
  */
-export function emailSend(deps: { mailer: Mailer; mailTimeoutMs: number }): JobHandler {
+export function emailSendJob(deps: HandlerDeps): JobHandler {
   return async (job, log) => {
     const email = parse(job.payload);
     const { messageId } = await deps.mailer.send(email, { signal: AbortSignal.timeout(deps.mailTimeoutMs) });

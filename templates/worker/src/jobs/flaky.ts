@@ -5,7 +5,7 @@ import type { JobHandler } from '../loop.js';
  * `failTimes` attempts, so it shows the retries with growing, capped delays; with failTimes >=
  * MAX_ATTEMPTS it shows the dead letter.
  */
-export function flaky(): JobHandler {
+export function flakyJob(): JobHandler {
   return (job) => {
     const failTimes = (job.payload as { failTimes?: unknown } | null)?.failTimes;
     const failing = typeof failTimes === 'number' ? failTimes : 2;

@@ -1,6 +1,6 @@
-import type { Piscina } from 'piscina';
 import { PermanentJobError, type JobHandler } from '../loop.js';
 import type { ReportResult, ReportTask } from '../workers/render-report.js';
+import type { HandlerDeps } from './handlers.js';
 
 const MAX_ROWS = 5_000_000; // R2.4: bound the work a single job can ask for
 
@@ -8,7 +8,7 @@ const MAX_ROWS = 5_000_000; // R2.4: bound the work a single job can ask for
  * report.render {"rows": 200000}: CPU-bound work, run on the piscina pool (R2.4). The handler
  * only awaits the result, so the loop keeps claiming and acknowledging other jobs meanwhile.
  */
-export function reportRender(deps: { cpuPool: Piscina }): JobHandler {
+export function reportRenderJob(deps: HandlerDeps): JobHandler {
   return async (job, log) => {
     const rows = (job.payload as { rows?: unknown } | null)?.rows;
     if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 1 || rows > MAX_ROWS) {

@@ -117,7 +117,7 @@ describe('graceful stop of the built bot (R4.3)', () => {
     const secondAt = Date.now();
     bot.child.kill('SIGINT');
     const exit = await exitWithin(bot, EXIT_BUDGET_MS);
-    expect(exit.code).toBe(1);
+    expect(exit.code, `exit by signal ${String(exit.signal)}; stderr: ${bot.stderr()}`).toBe(1);
     expect(exit.at - secondAt).toBeLessThan(1_500); // before the 2 s update would have finished
     expect(bot.logs.some((l) => l.msg === 'second signal, exiting now')).toBe(true);
   });

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { TEMPLATES_DIR } from '../render.js';
+import { KINDS, type AddKind } from './kinds.js';
+import type { Entry } from './naming.js';
+
+/**
+ * Renders the files of `add` from `templates/<id>/_add/<kind>/*.hbs`. Like the project templates,
+ * they are compiled without HTML escaping and in strict mode, and every value goes in through a
+ * helper that encodes it for its place: `ident` (an identifier), `quote` (a single-quoted
+ * TypeScript string, the style of the templates) and `comment` (text inside a comment). `concat`
+ * only joins values, for one of those to encode.
+ */
+
+/** The `_add` folder: its files belong to the generator, not to generated projects. */
+export const ADD_DIR = '_add';
+
+/** The files each kind renders, relative to `_add/<kind>/`. */
+export const ADD_FILES = {
+  source: 'entry.ts.hbs',
+  test: 'entry.test.ts.hbs',
+  index: 'index.ts.hbs',
+} as const;
+
+/** The encoders a value may go in through; `concat` is allowed only inside one of them. */
+export const ADD_HELPERS = ['ident', 'quote', 'comment'] as const;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper('ident', (value: unknown) => {
+  const text = String(value);
+  if (!IDENTIFIER.test(text)) throw new Error(`not an identifier: ${JSON.stringify(text)}`);
+  return text;
+});
+handlebars.registerHelper('quote', (value: unknown) => quote(String(value)));
+handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+handlebars.registerHelper('comment', (value: unknown) => {
+  const text = String(value);
+  if (/\*\/|[\r\n\u2028\u2029]/.test(text)) throw new Error(`cannot go in a comment: ${JSON.stringify(text)}`);
+  return text;
+});
+
+/** A single-quoted TypeScript string literal. */
+export function quote(value: string): string {
+  const escaped = value.replace(/[\\']/g, '\\$&').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `'${escaped}'`;
+}
+
+/** What the entry templates see. */
+export interface EntryData {
+  entry: Entry;
+  /** what the code matches on: the URL path `/orders`, the command `ping`, the job type `invoice.send` */
+  key: string;
+  /** the module, from the project root: `src/routes/orders.ts` */
+  sourceFile: string;
+  /** the module path from the test file: `../../src/routes/orders.js` */
+  sourceImport: string;
+}
+
+/** What the index template sees: the entries, sorted by module. */
+export interface IndexData {
+  entries: readonly (Entry & { importPath: string })[];
+}
+
+type Compiled = ReturnType<typeof handlebars.compile>;
+const cache = new Map<string, Compiled>();
+
+async function template(kind: AddKind, file: string): Promise<Compiled> {
+  const key = `${kind}/${file}`;
+  let compiled = cache.get(key);
+  if (!compiled) {
+    const source = await readFile(path.join(TEMPLATES_DIR, KINDS[kind].template, ADD_DIR, kind, file), 'utf8');
+    compiled = handlebars.compile(source, { noEscape: true, strict: true });
+    cache.set(key, compiled);
+  }
+  return compiled;
+}
+
+export async function renderEntryFiles(entry: Entry): Promise<{ source: string; test: string }> {
+  const { sourceDir } = KINDS[entry.kind];
+  const data: EntryData = {
+    entry,
+    key: entry.kind === 'route' ? `/${entry.name}` : entry.name,
+    sourceFile: `${sourceDir}/${entry.module}.ts`,
+    sourceImport: `../../${sourceDir}/${entry.module}.js`,
+  };
+  const [source, test] = await Promise.all([template(entry.kind, ADD_FILES.source), template(entry.kind, ADD_FILES.test)]);
+  return { source: source(data), test: test(data) };
+}
+
+export async function renderIndex(kind: AddKind, entries: readonly Entry[]): Promise<string> {
+  const sorted = [...entries].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+  const data: IndexData = { entries: sorted.map((entry) => ({ ...entry, importPath: `./${entry.module}.js` })) };
+  return (await template(kind, ADD_FILES.index))(data);
+}
