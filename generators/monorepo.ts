@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import semver from 'semver';
+import intersects from 'semver/ranges/intersects.js';
+import validRange from 'semver/ranges/valid.js';
 import { LoopsvcError } from './errors.js';
 import type { PlannedFile } from './render.js';
 import { coveredByGlobs, pnpmPackages, readText, type Workspace } from './workspace.js';
@@ -95,7 +96,7 @@ export async function adaptToWorkspace(plan: readonly PlannedFile[], mono: Monor
       for (const [name, ours] of Object.entries(pkg.devDependencies ?? {})) {
         const theirs = rootDev[name];
         if (!SHARED_DEV_TOOLS.includes(name) || theirs === undefined || theirs === ours) continue;
-        if (semver.validRange(theirs) && semver.intersects(theirs, ours)) {
+        if (validRange(theirs) && intersects(theirs, ours)) {
           pkg.devDependencies![name] = theirs;
           reused.push(`${name} ${theirs}`);
         } else {

@@ -11,7 +11,7 @@ const stubInquirer = {
   name: 'stub-inquirer',
   setup(b) {
     b.onResolve({ filter: /^inquirer$/ }, () => ({ path: 'inquirer', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+    b.onLoad({ filter: /^inquirer$/, namespace: 'stub' }, () => ({
       contents:
         "const unavailable = () => { throw new Error('node-plop prompts are not bundled; create-loopsvc asks with prompts'); };\n" +
         'export default { registerPrompt: unavailable, prompt: unavailable };',
@@ -21,6 +21,16 @@ const stubInquirer = {
 };
 
 await rm('dist', { recursive: true, force: true }); // no stale chunks in the package
+
+// Handlebars requires `source-map` only to emit source maps of compiled templates, which this CLI
+// never asks for; its code falls back when the module has no SourceNode.
+const stubSourceMap = {
+  name: 'stub-source-map',
+  setup(b) {
+    b.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'stub' }));
+    b.onLoad({ filter: /^source-map$/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
 
 const result = await build({
   // the CLI, and the plopfile that `plop` and `turbo gen` load; shared code goes to one chunk
@@ -37,7 +47,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [stubInquirer],
+  plugins: [stubInquirer, stubSourceMap],
   // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
   banner: { js: "import { createRequire as __loopsvcRequire } from 'node:module'; const require = __loopsvcRequire(import.meta.url);" },
 });
