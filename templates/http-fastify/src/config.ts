@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
-import envSchema from 'env-schema';
+import { httpOrigin, LOG_LEVELS, ms, readEnv, type LogLevel } from './startup/env.js';
 
 // Configuration comes from the environment and is validated once, at startup, before the server
 // listens (R2.3: synchronous work is fine only before serving). A bad value stops the service with
 // one line that names the variable, instead of failing later in the middle of a request.
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { ConfigError, LOG_LEVELS, type LogLevel } from './startup/env.js';
 
 export interface Config {
   host: string;
@@ -48,8 +47,6 @@ interface Env {
   PRESSURE_SAMPLE_INTERVAL_MS: number;
 }
 
-const ms = (def: number, min = 0) => ({ type: 'integer', minimum: min, maximum: 3_600_000, default: def });
-
 function schema() {
   return {
     type: 'object',
@@ -71,54 +68,9 @@ function schema() {
   };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-interface AjvIssue {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-function describe(issues: AjvIssue[], env: Record<string, string | undefined>): string {
-  return issues
-    .map((issue) => {
-      const name = issue.instancePath.replace(/^\//, '') || String(issue.params.missingProperty);
-      const allowed = Array.isArray(issue.params.allowedValues) ? ` (${issue.params.allowedValues.join(', ')})` : '';
-      const message = issue.keyword === 'minLength' ? 'must not be empty' : (issue.message ?? 'is invalid');
-      return `${name} ${message}${allowed}, got ${JSON.stringify(env[name] ?? null)}`;
-    })
-    .join('; ');
-}
-
-function upstreamOrigin(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`invalid configuration: UPSTREAM_URL must be an http(s) URL, got ${JSON.stringify(raw)}`);
-  }
-  if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search !== '') {
-    throw new ConfigError(
-      `invalid configuration: UPSTREAM_URL must be an http(s) origin like http://host:8080, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return url.origin;
-}
-
 /** Reads and validates the configuration; throws ConfigError with a one-line message. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // A blank value (`PORT=`) is an error, not "use the default": it is almost always a broken deploy.
-  let parsed: Env;
-  try {
-    parsed = envSchema<Env>({ schema: schema(), data: { ...env }, env: false });
-  } catch (err) {
-    const issues = (err as { errors?: AjvIssue[] }).errors;
-    if (!issues) throw err;
-    throw new ConfigError(`invalid configuration: ${describe(issues, env)}`);
-  }
+  const parsed = readEnv<Env>({ schema: schema(), env });
   return {
     host: parsed.HOST,
     port: parsed.PORT,
@@ -127,7 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    upstreamUrl: upstreamOrigin(parsed.UPSTREAM_URL),
+    upstreamUrl: httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL),
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: parsed.UPSTREAM_CONNECTIONS,
     cpuPoolThreads: parsed.CPU_POOL_THREADS,

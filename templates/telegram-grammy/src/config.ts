@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import envSchema from 'env-schema';
+import { ConfigError, httpOrigin, LOG_LEVELS, ms, readEnv, type LogLevel } from './startup/env.js';
 import { MODE_PROPERTIES, MODE_REQUIRED, modeConfig, type ModeConfig, type ModeEnv } from './mode-config.js';
 
 // Configuration comes from the environment and is validated once, at startup, before the bot
@@ -10,8 +10,7 @@ import { MODE_PROPERTIES, MODE_REQUIRED, modeConfig, type ModeConfig, type ModeE
 // This file holds what every way of running the bot needs; src/mode-config.ts adds the settings
 // of the chosen mode (long polling, the runner, or the webhook server).
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { ConfigError, LOG_LEVELS, type LogLevel } from './startup/env.js';
 
 export interface BotConfig {
   /** From @BotFather. Never logged, never echoed in an error message. */
@@ -44,9 +43,7 @@ interface BotEnv {
 }
 
 /** Variables whose value must never appear in a log line or an error message. */
-const SECRETS = new Set(['BOT_TOKEN', 'WEBHOOK_SECRET']);
-
-const ms = (def: number, min = 0) => ({ type: 'integer', minimum: min, maximum: 3_600_000, default: def });
+const SECRETS = ['BOT_TOKEN', 'WEBHOOK_SECRET'];
 
 const BOT_PROPERTIES = {
   // <bot id>:<secret>, as @BotFather prints it. The format check catches a pasted URL or quotes;
@@ -60,30 +57,6 @@ const BOT_PROPERTIES = {
   UPSTREAM_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1024, default: 10 },
   CPU_POOL_THREADS: { type: 'integer', minimum: 1, maximum: 256, default: Math.max(1, availableParallelism() - 1) },
 };
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-interface AjvIssue {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-function describe(issues: AjvIssue[], env: Record<string, string | undefined>): string {
-  return issues
-    .map((issue) => {
-      const name = issue.instancePath.replace(/^\//, '') || String(issue.params.missingProperty);
-      if (issue.keyword === 'required') return `${name} is required`;
-      const allowed = Array.isArray(issue.params.allowedValues) ? ` (${issue.params.allowedValues.join(', ')})` : '';
-      const got = SECRETS.has(name) ? 'the value is not shown' : `got ${JSON.stringify(env[name] ?? null)}`;
-      const rule = issue.keyword === 'pattern' ? 'has the wrong format' : (issue.message ?? 'is invalid');
-      return `${name} ${rule}${allowed}, ${got}`;
-    })
-    .join('; ');
-}
 
 /** An http(s) URL with no trailing slash: grammY throws on `apiRoot` ending in `/` (P15). */
 function apiRoot(raw: string): string {
@@ -101,46 +74,19 @@ function apiRoot(raw: string): string {
   return raw;
 }
 
-function upstreamOrigin(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`invalid configuration: UPSTREAM_URL must be an http(s) URL, got ${JSON.stringify(raw)}`);
-  }
-  if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search !== '') {
-    throw new ConfigError(
-      `invalid configuration: UPSTREAM_URL must be an http(s) origin like http://host:8080, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return url.origin;
-}
-
 /** Reads and validates the configuration; throws ConfigError with a one-line message. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // A blank value (`SHUTDOWN_TIMEOUT_MS=`) is an error, not "use the default": it is almost always a broken deploy.
-  let parsed: BotEnv & ModeEnv;
-  try {
-    parsed = envSchema<BotEnv & ModeEnv>({
-      schema: {
-        type: 'object',
-        required: ['BOT_TOKEN', ...MODE_REQUIRED],
-        properties: { ...BOT_PROPERTIES, ...MODE_PROPERTIES },
-      },
-      data: { ...env },
-      env: false,
-    });
-  } catch (err) {
-    const issues = (err as { errors?: AjvIssue[] }).errors;
-    if (!issues) throw err;
-    throw new ConfigError(`invalid configuration: ${describe(issues, env)}`);
-  }
+  const parsed = readEnv<BotEnv & ModeEnv>({
+    schema: { type: 'object', required: ['BOT_TOKEN', ...MODE_REQUIRED], properties: { ...BOT_PROPERTIES, ...MODE_PROPERTIES } },
+    env,
+    secrets: SECRETS,
+  });
   return {
     botToken: parsed.BOT_TOKEN,
     telegramApiRoot: apiRoot(parsed.TELEGRAM_API_ROOT),
     logLevel: parsed.LOG_LEVEL,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
-    upstreamUrl: upstreamOrigin(parsed.UPSTREAM_URL),
+    upstreamUrl: httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL),
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: parsed.UPSTREAM_CONNECTIONS,
     cpuPoolThreads: parsed.CPU_POOL_THREADS,

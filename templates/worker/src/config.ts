@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
-import envSchema from 'env-schema';
+import { ConfigError, LOG_LEVELS, ms, readEnv, type LogLevel } from './startup/env.js';
 import { sourceConfig, sourceEnvSchema, type SourceConfig, type SourceEnv } from './queue/source.js';
 
 // Configuration comes from the environment and is validated once, at startup, before the first
 // job is claimed (R2.3: synchronous work is fine only before the loop starts). A bad value stops the
 // worker with one line that names the variable, instead of failing later in the middle of a job.
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { ConfigError, LOG_LEVELS, type LogLevel } from './startup/env.js';
 
 export interface Config {
   logLevel: LogLevel;
@@ -48,8 +47,6 @@ interface Env extends SourceEnv {
   MAIL_TIMEOUT_MS: number;
 }
 
-const ms = (def: number, min = 0) => ({ type: 'integer', minimum: min, maximum: 3_600_000, default: def });
-
 function schema() {
   return {
     type: 'object',
@@ -71,38 +68,9 @@ function schema() {
   };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-interface AjvIssue {
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-function describe(issues: AjvIssue[], env: Record<string, string | undefined>): string {
-  return issues
-    .map((issue) => {
-      if (typeof issue.params.missingProperty === 'string') return `${issue.params.missingProperty} is required`;
-      const name = issue.instancePath.replace(/^\//, '');
-      const allowed = Array.isArray(issue.params.allowedValues) ? ` (${issue.params.allowedValues.join(', ')})` : '';
-      return `${name} ${issue.message ?? 'is invalid'}${allowed}, got ${JSON.stringify(env[name] ?? null)}`;
-    })
-    .join('; ');
-}
-
 /** Reads and validates the configuration; throws ConfigError with a one-line message. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // A blank value (`CONCURRENCY=`) is an error, not "use the default": it is almost always a broken deploy.
-  let parsed: Env;
-  try {
-    parsed = envSchema<Env>({ schema: schema(), data: { ...env }, env: false });
-  } catch (err) {
-    const issues = (err as { errors?: AjvIssue[] }).errors;
-    if (!issues) throw err;
-    throw new ConfigError(`invalid configuration: ${describe(issues, env)}`);
-  }
+  const parsed = readEnv<Env>({ schema: schema(), env });
   if (parsed.RETRY_MAX_MS < parsed.RETRY_BASE_MS) {
     throw new ConfigError(
       `invalid configuration: RETRY_MAX_MS (${parsed.RETRY_MAX_MS}) must be >= RETRY_BASE_MS (${parsed.RETRY_BASE_MS})`,

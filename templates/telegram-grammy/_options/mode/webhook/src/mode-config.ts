@@ -1,3 +1,4 @@
+import { ms } from './startup/env.js';
 // Settings of the webhook server (Fastify), merged into the configuration by src/config.ts.
 // The HTTP settings mean the same as in the http-fastify template.
 
@@ -38,7 +39,6 @@ export interface ModeEnv {
 
 export const MODE_REQUIRED = ['WEBHOOK_SECRET'];
 
-const ms = (def: number, min = 0) => ({ type: 'integer', minimum: min, maximum: 3_600_000, default: def });
 
 export const MODE_PROPERTIES = {
   HOST: { type: 'string', minLength: 1, default: '0.0.0.0' }, // P6: 127.0.0.1 is unreachable by probes
