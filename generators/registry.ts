@@ -41,8 +41,12 @@ export interface TemplateDefinition {
   readonly borrow?: readonly Borrowed[];
 }
 
-/** The loop ruleset (eslint/loop-rules), its ESLint config and the dependency/Dockerfile check. */
-const LOOP_KIT = { from: '_shared' } as const satisfies Borrowed;
+/**
+ * What every generated project has in common (templates/_shared): the loop ruleset
+ * (eslint/loop-rules) with its ESLint config, the dependency/Dockerfile check, startup config
+ * reading (src/startup/env.ts), the TypeScript and vitest setup, and the loop-delay guard.
+ */
+const SHARED = { from: '_shared' } as const satisfies Borrowed;
 
 export const TEMPLATES = [
   {
@@ -56,7 +60,7 @@ export const TEMPLATES = [
       'second signal, shutdown timeout or fatal error: exit 1',
     ],
     options: [],
-    borrow: [LOOP_KIT],
+    borrow: [SHARED],
   },
   {
     id: 'telegram-grammy',
@@ -89,15 +93,11 @@ export const TEMPLATES = [
       },
     ],
     borrow: [
-      LOOP_KIT,
+      SHARED,
       {
         from: 'http-fastify',
         files: [
-          'tsconfig.json',
-          'tsconfig.build.json',
-          'vitest.config.ts',
           'src/workers/hash.ts',
-          'test/global-setup.ts',
           'test/helpers/service.ts',
           'test/helpers/fake-upstream.ts',
         ],
@@ -128,14 +128,10 @@ export const TEMPLATES = [
       },
     ],
     borrow: [
-      LOOP_KIT,
+      SHARED,
       {
         from: 'http-fastify',
         files: [
-          'tsconfig.json',
-          'tsconfig.build.json',
-          'vitest.config.ts',
-          'test/global-setup.ts',
           'test/fixtures/reject-on-stdin.mjs',
         ],
       },
