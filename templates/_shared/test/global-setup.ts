@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from './helpers/service.js';
+import { PROJECT_ROOT } from './helpers/process.js';
 
 /**
  * The lifecycle tests run the BUILT service, so build it first: `npm test` works on a fresh

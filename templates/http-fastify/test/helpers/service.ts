@@ -1,33 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { startBuilt, type BuiltProcess } from './process.js';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { exitWithin, killAll, PROJECT_ROOT, type Exit, type LogLine } from './process.js';
 
-export interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Date.now() when the test process saw the exit. */
-  at: number;
-}
-
-export interface Service {
-  child: ChildProcess;
+/** The built service, running, and the address it listens on. */
+export interface Service extends BuiltProcess {
   /** http://127.0.0.1:PORT, parsed from Fastify's "Server listening at" log line. */
   address: string;
-  logs: LogLine[];
-  stderr(): string;
-  exited: Promise<Exit>;
-  waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
 }
-
-const running = new Set<ChildProcess>();
 
 /** Base environment for a service under test: loopback only, random port, quick but real timings. */
 export function serviceEnv(overrides: Record<string, string>): Record<string, string> {
@@ -41,106 +20,19 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
 }
 
 /**
- * Starts the BUILT service (`node dist/main.js`, built by test/global-setup.ts) as a real process.
- * With `waitForListening` it resolves once the listen address has been logged.
+ * Starts the BUILT service as a real process. With `waitForListening` it resolves once the
+ * listen address has been logged.
  */
 export async function startService(
   env: Record<string, string>,
   options: { nodeArgs?: string[]; waitForListening?: boolean; timeoutMs?: number } = {},
 ): Promise<Service> {
   const { nodeArgs = [], waitForListening = true, timeoutMs = 15_000 } = options;
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  running.add(child);
-
-  const logs: LogLine[] = [];
-  const listeners = new Set<() => void>();
-  let stderr = '';
-  let partial = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const text of lines.filter(Boolean)) {
-      try {
-        logs.push(JSON.parse(text) as LogLine);
-      } catch {
-        logs.push({ level: 0, msg: text });
-      }
-    }
-    for (const listener of listeners) listener();
-  });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      for (const listener of listeners) listener();
-      resolve({ code, signal, at: Date.now() });
-    });
-  });
-
-  const waitForLog = (match: (line: LogLine) => boolean, waitMs = 10_000): Promise<LogLine> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const found = logs.find(match);
-        if (found) {
-          done();
-          resolve(found);
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          done();
-          reject(new Error(`service exited before the expected log line; stderr: ${stderr}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no matching log line within ${waitMs} ms; logs: ${JSON.stringify(logs)}`));
-      }, waitMs);
-      const done = () => {
-        clearTimeout(timer);
-        listeners.delete(check);
-      };
-      listeners.add(check);
-      check();
-    });
-
+  const proc = startBuilt(env, nodeArgs);
   let address = '';
   if (waitForListening) {
-    const line = await waitForLog((l) => l.msg.startsWith('Server listening at '), timeoutMs);
+    const line = await proc.waitForLog((l) => l.msg.startsWith('Server listening at '), timeoutMs);
     address = line.msg.slice('Server listening at '.length);
   }
-  return { child, address, logs, stderr: () => stderr, exited, waitForLog };
-}
-
-/** Resolves with the exit, or rejects after `timeoutMs` (never wait unbounded). */
-export async function exitWithin(service: Service, timeoutMs: number): Promise<Exit> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`service did not exit within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([service.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** SIGKILLs every service still running; call from afterEach. */
-export async function killAll(): Promise<void> {
-  await Promise.all(
-    [...running].map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = once(child, 'exit');
-      child.kill('SIGKILL');
-      await gone;
-    }),
-  );
+  return { ...proc, address };
 }
