@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { gracefulStop } from './plugins/drain.js';
 
 // R1.2: the only composition root. It reads the config, builds the app, installs the signal
 // handlers (through close-with-grace), listens, and owns the exit code. Nothing else does.
@@ -20,41 +20,11 @@ function readConfig(): Config | undefined {
 async function start(config: Config): Promise<void> {
   const app = await buildApp(config);
 
-  // R4.1: first SIGTERM/SIGINT starts the graceful stop below; a second one exits 1 at once; the
-  // whole stop is bounded by DRAIN_DELAY_MS + SHUTDOWN_TIMEOUT_MS (exit 1 past it).
-  // R4.7: uncaughtException/unhandledRejection log, close gracefully (no drain) and exit 1.
-  const grace = closeWithGrace(
-    {
-      delay: config.drainDelayMs + config.shutdownTimeoutMs,
-      logger: {
-        error: (err: unknown) => {
-          app.log.error({ err }, 'shutdown failed');
-        },
-      },
-      onSecondSignal: (signal) => {
-        app.log.error({ signal }, 'second signal, exiting now');
-      },
-      onSecondError: (err) => {
-        app.log.error({ err }, 'second fatal error while shutting down, exiting now');
-      },
-      onTimeout: (delayMs) => {
-        app.log.error({ delayMs }, 'shutdown timed out, exiting');
-      },
-    },
-    async ({ signal, err }) => {
-      if (err) {
-        app.log.error({ err }, 'fatal error, shutting down');
-      } else {
-        app.log.info({ signal }, 'shutting down');
-      }
-      app.beginDrain(); // R4.2 (1): /ready -> 503, responses carry Connection: close
-      if (signal) {
-        await sleep(config.drainDelayMs); // R4.2 (2), P20: endpoints are removed concurrently with SIGTERM
-      }
-      await app.close(); // R4.2 (3), R3.3: stop accepting, finish in-flight, onClose frees resources
-      app.log.info('closed'); // (4) close-with-grace exits 0 (1 after a fatal error)
-    },
-  );
+  // R4.1: the first SIGTERM/SIGINT starts the graceful stop (readiness 503, drain, close); a
+  // second one, or a stop longer than DRAIN_DELAY_MS + SHUTDOWN_TIMEOUT_MS, exits 1. R4.7: an
+  // uncaught error closes without the drain and exits 1. The steps are in src/plugins/drain.ts.
+  const { options, stop } = gracefulStop(app, config);
+  const grace = closeWithGrace(options, stop);
 
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -25,7 +25,6 @@ function indexOf(logs: readonly LogLine[], msg: string): number {
   return logs.findIndex((l) => l.msg === msg);
 }
 
-
 afterEach(async () => {
   await killAll();
   await queue?.close();

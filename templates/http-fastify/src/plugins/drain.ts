@@ -1,4 +1,6 @@
+import type closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,4 +56,50 @@ export function registerDrain(app: FastifyInstance): void {
     clearInterval(reaper);
     done();
   });
+}
+
+type GraceOptions = closeWithGrace.Options;
+type GraceCallback = closeWithGrace.CloseWithGraceAsyncCallback;
+
+/**
+ * The graceful stop that src/main.ts hands to close-with-grace (R4.1, R4.2): its options (the
+ * whole stop bounded by drainDelayMs + shutdownTimeoutMs, every outcome logged) and the stop
+ * itself. main.ts still installs it, so signal handling stays in the composition root (R1.2).
+ * R4.7: after uncaughtException/unhandledRejection the app closes without the drain and exits 1.
+ */
+export function gracefulStop(
+  app: FastifyInstance,
+  { drainDelayMs, shutdownTimeoutMs }: { drainDelayMs: number; shutdownTimeoutMs: number },
+): { options: GraceOptions; stop: GraceCallback } {
+  const options: GraceOptions = {
+    delay: drainDelayMs + shutdownTimeoutMs,
+    logger: {
+      error: (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+      },
+    },
+    onSecondSignal: (signal) => {
+      app.log.error({ signal }, 'second signal, exiting now'); // R4.1: then exit 1 at once
+    },
+    onSecondError: (err) => {
+      app.log.error({ err }, 'second fatal error while shutting down, exiting now');
+    },
+    onTimeout: (delayMs) => {
+      app.log.error({ delayMs }, 'shutdown timed out, exiting');
+    },
+  };
+  const stop: GraceCallback = async ({ signal, err }) => {
+    if (err) {
+      app.log.error({ err }, 'fatal error, shutting down');
+    } else {
+      app.log.info({ signal }, 'shutting down');
+    }
+    app.beginDrain(); // R4.2 (1): /ready -> 503, responses carry Connection: close
+    if (signal) {
+      await sleep(drainDelayMs); // R4.2 (2), P20: endpoints are removed concurrently with SIGTERM
+    }
+    await app.close(); // R4.2 (3), R3.3: stop accepting, finish in-flight work, onClose frees resources
+    app.log.info('closed'); // (4) close-with-grace exits 0 (1 after a fatal error)
+  };
+  return { options, stop };
 }

@@ -40,7 +40,6 @@ function answers(): Map<number, number> {
   return counts;
 }
 
-
 beforeAll(async () => {
   upstream = await startFakeUpstream({ slowMs: 2_000 });
 });

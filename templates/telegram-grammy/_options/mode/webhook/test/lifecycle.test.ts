@@ -60,7 +60,6 @@ function keepAliveClient(origin: string): Client {
   return client;
 }
 
-
 beforeAll(async () => {
   upstream = await startFakeUpstream({ slowMs: 3_000 });
 });
