@@ -8,8 +8,11 @@ import { helpText } from './help.js';
 import { installDependencies } from './install.js';
 import { shellQuote } from './names.js';
 import { resolveOptions, type Options } from './options.js';
-import { pmCommands } from './package-manager.js';
+import { nodeVersionNote } from './node-policy.js';
+import { packageManagerVersion, pmCommands } from './package-manager.js';
+import { withPackageManagerFiles, withWorkspaceDockerIgnore, type PackageManagerChoice } from './pm-config.js';
 import { describeOptions } from './registry.js';
+import { templateData } from './render.js';
 import { runRulesCommand } from './rules-command.js';
 import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
@@ -88,10 +91,18 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
   if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
 
-  // 4. plan: the whole project rendered in memory
-  let plan = await planProject(templateData(options), options.target);
-  if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
+  // 4. plan: the whole project rendered in memory; a standalone project gets its package
+  //    manager's files, a service in a workspace leaves them to the root
+  const choice: PackageManagerChoice = { pm: options.pm, version: await packageManagerVersion(options.pm, io.env.npm_config_user_agent) };
+  const workspaceDir = mono && path.relative(mono.workspace.root, options.target).split(path.sep).join('/');
+  let plan = await planProject(
+    templateData({ name: options.name, template: options.template, options: options.templateOptions, pm: options.pm, pmVersion: choice.version, workspaceDir }),
+    options.target,
+  );
+  plan = mono ? withWorkspaceDockerIgnore(await adaptToWorkspace(plan, mono, options.target)) : withPackageManagerFiles(plan, choice);
   const decisions = [...options.notes, ...(mono?.decisions ?? [])];
+  const nodeNote = nodeVersionNote(process.version);
+  if (nodeNote) decisions.push(nodeNote);
   if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);
   for (const decision of decisions) io.out(decision);
   if (options.dryRun) {
@@ -107,11 +118,6 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   if (mono?.rootEdit) await applyRootEdit(mono.rootEdit);
 
   return { options, mono };
-}
-
-function templateData(options: Options) {
-  const pm = pmCommands(options.pm);
-  return { name: options.name, template: options.template, pmRun: pm.run, pmInstall: pm.install.join(' '), options: options.templateOptions };
 }
 
 function summary(options: Options): string {

@@ -1,3 +1,5 @@
+import { execa } from 'execa';
+
 export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
@@ -14,18 +16,46 @@ export function detectPackageManager(userAgent: string | undefined): PackageMana
   return isPackageManager(name) ? name : 'npm';
 }
 
+/** `12.23.0` from `pnpm/12.23.0 npm/? node/v26…` when the agent is `pm`; undefined otherwise. */
+export function versionFromUserAgent(pm: PackageManager, userAgent: string | undefined): string | undefined {
+  const [name, version] = userAgent?.split(' ')[0]?.split('/') ?? [];
+  return name === pm && version !== undefined && /^\d+\.\d+\.\d+/.test(version) ? version : undefined;
+}
+
+/**
+ * The exact version of `pm` the project will be installed with: the one running `create`, else
+ * what `<pm> --version` answers (a `--pm` other than the running one), else undefined (not
+ * installed: the install step then says so).
+ */
+export async function packageManagerVersion(pm: PackageManager, userAgent: string | undefined): Promise<string | undefined> {
+  const fromAgent = versionFromUserAgent(pm, userAgent);
+  if (fromAgent) return fromAgent;
+  try {
+    const { stdout } = await execa(pm, ['--version'], { timeout: 10_000 });
+    const version = stdout.trim();
+    return /^\d+\.\d+\.\d+$/.test(version) ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface PmCommands {
   /** argv that installs dependencies in the project folder */
   install: readonly [string, ...string[]];
-  /** what the user types to run a package script, e.g. `pnpm dev` */
+  /**
+   * what the user types to run a package script, e.g. `pnpm run check`. Always `<pm> run`: a bare
+   * `yarn check` runs Yarn 1's built-in command instead of the script.
+   */
   run: string;
+  /** the lockfile its install writes, which a project commits */
+  lockfile: string;
 }
 
 const COMMANDS: Record<PackageManager, PmCommands> = {
-  npm: { install: ['npm', 'install'], run: 'npm run' },
-  pnpm: { install: ['pnpm', 'install'], run: 'pnpm' },
-  yarn: { install: ['yarn', 'install'], run: 'yarn' },
-  bun: { install: ['bun', 'install'], run: 'bun run' },
+  npm: { install: ['npm', 'install'], run: 'npm run', lockfile: 'package-lock.json' },
+  pnpm: { install: ['pnpm', 'install'], run: 'pnpm run', lockfile: 'pnpm-lock.yaml' },
+  yarn: { install: ['yarn', 'install'], run: 'yarn run', lockfile: 'yarn.lock' },
+  bun: { install: ['bun', 'install'], run: 'bun run', lockfile: 'bun.lock' },
 };
 
 export function pmCommands(pm: PackageManager): PmCommands {
@@ -34,4 +64,9 @@ export function pmCommands(pm: PackageManager): PmCommands {
 
 export function installCommandLine(pm: PackageManager): string {
   return COMMANDS[pm].install.join(' ');
+}
+
+/** Yarn 2+ (berry) differs from Yarn 1 in its flags, its Plug'n'Play default and what it writes. */
+export function isYarnBerry(pm: PackageManager, version: string | undefined): boolean {
+  return pm === 'yarn' && version !== undefined && Number(version.split('.')[0]) >= 2;
 }

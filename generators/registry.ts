@@ -39,6 +39,8 @@ export interface TemplateDefinition {
   readonly guarantees: readonly string[];
   readonly options: readonly TemplateOption[];
   readonly borrow?: readonly Borrowed[];
+  /** whether the service answers HTTP (its Dockerfile exposes a port and checks /live): always, or with an option value */
+  readonly http: boolean | { readonly key: string; readonly value: string | boolean };
 }
 
 /**
@@ -61,6 +63,7 @@ export const TEMPLATES = [
     ],
     options: [],
     borrow: [SHARED],
+    http: true,
   },
   {
     id: 'telegram-grammy',
@@ -104,6 +107,7 @@ export const TEMPLATES = [
       },
       { from: 'http-fastify', files: ['src/plugins/drain.ts', 'src/routes/health.ts'], when: { key: 'mode', value: 'webhook' } },
     ],
+    http: { key: 'mode', value: 'webhook' },
   },
   {
     id: 'worker',
@@ -136,6 +140,7 @@ export const TEMPLATES = [
         ],
       },
     ],
+    http: false,
   },
 ] as const satisfies readonly TemplateDefinition[];
 
@@ -165,6 +170,12 @@ export function allOptions(): TemplateOption[] {
 /** Whether an option (or a borrowed set of files) applies given the values chosen so far. */
 export function optionApplies(option: { readonly when?: TemplateOption['when'] }, values: OptionValues): boolean {
   return option.when === undefined || values[option.when.key] === option.when.value;
+}
+
+/** Whether a template, with these options, serves HTTP. */
+export function servesHttp(id: TemplateId, values: OptionValues): boolean {
+  const http = findTemplate(id)?.http ?? false;
+  return typeof http === 'boolean' ? http : values[http.key] === http.value;
 }
 
 export function borrowedFiles(id: TemplateId): readonly Borrowed[] {

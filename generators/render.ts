@@ -3,8 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { jsonString, markdownText, tsString } from './encode.js';
+import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js';
+import { pmCommands, type PackageManager } from './package-manager.js';
+import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
-import { borrowedFiles, optionApplies, templateOptions, type OptionValues, type TemplateId } from './registry.js';
+import { borrowedFiles, optionApplies, servesHttp, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
 /** One file of the project to be written: a POSIX path relative to the project root. */
 export interface PlannedFile {
@@ -21,7 +24,39 @@ export interface TemplateData {
   pmInstall: string;
   /** the template's options as chosen; each selects an overlay folder */
   options: OptionValues;
+  /** the package-manager and layout dependent lines of the Dockerfile */
+  docker: DockerData;
+  /** whether the service answers HTTP (EXPOSE, HEALTHCHECK) */
+  http: boolean;
 }
+
+/** The answers a render needs, from which every derived value of TemplateData follows. */
+export interface RenderRequest {
+  name: string;
+  template: TemplateId;
+  options: OptionValues;
+  pm: PackageManager;
+  /** the exact package manager version, when known (the Dockerfile runs that one) */
+  pmVersion?: string;
+  /** the service's folder relative to its workspace root, in monorepo mode */
+  workspaceDir?: string;
+}
+
+export function templateData(request: RenderRequest): TemplateData {
+  const pm = pmCommands(request.pm);
+  return {
+    name: request.name,
+    template: request.template,
+    pmRun: pm.run,
+    pmInstall: pm.install.join(' '),
+    options: request.options,
+    docker: dockerData({ pm: request.pm, version: request.pmVersion }, { name: request.name, workspaceDir: request.workspaceDir }),
+    http: servesHttp(request.template, request.options),
+  };
+}
+
+/** What every template may say about Node (generators/node-policy.ts), for README and Dockerfile. */
+const NODE_DATA = { activeLts: NODE_POLICY.activeLts, engines: NODE_ENGINES, supported: NODE_SUPPORTED_TEXT } as const;
 
 /** Per-option overlays: `_options/<key>/<value>/…`, laid over the base files when chosen. */
 const OPTIONS_DIR = '_options';
@@ -50,7 +85,7 @@ export function destinationPath(sourcePath: string): string {
 }
 
 export function renderHandlebars(source: string, data: TemplateData): string {
-  return handlebars.compile(source, { noEscape: true, strict: true })(data);
+  return handlebars.compile(source, { noEscape: true, strict: true })({ ...data, node: NODE_DATA });
 }
 
 /** Every file of a template folder (overlays included), as POSIX paths relative to it. */
@@ -58,16 +93,24 @@ export async function listTemplateFiles(template: TemplateId): Promise<string[]>
   return listFiles(path.join(TEMPLATES_DIR, template));
 }
 
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+/**
+ * Walks one folder at a time and builds each path itself: under Yarn's Plug'n'Play the package
+ * is read from a zip through Yarn's fs layer, whose recursive `readdir` reports wrong
+ * `Dirent.parentPath` values (yarn create loopsvc failed on that).
+ */
+async function listFiles(root: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(path.join(root, prefix), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((file) => !isLocalArtifact(file))
-    .sort();
+  const files = await Promise.all(
+    entries.map(async (entry) => {
+      const file = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) return listFiles(root, file);
+      return entry.isFile() && !isLocalArtifact(file) ? [file] : [];
+    }),
+  );
+  return files.flat().sort();
 }
 
 /** A folder to take files from, and which of its files to take. */
@@ -147,7 +190,11 @@ export function renderPackageJson(layers: readonly Buffer[], data: TemplateData)
       deps[dependency] = version;
     }
   }
-  return Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`);
+  // the one Node policy, never a template's own copy of it; placed where people look for it
+  const entries = Object.entries(pkg).filter(([key]) => key !== 'engines');
+  const at = entries.findIndex(([key]) => key === 'type') + 1 || entries.length;
+  entries.splice(at, 0, ['engines', { node: NODE_ENGINES }]);
+  return Buffer.from(`${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`);
 }
 
 function mergePackageJson(base: PackageJson, overlay: PackageJson): PackageJson {

@@ -125,7 +125,7 @@ describe('generating', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`cd 'my "svc" & $(x) it'\\''s'`);
     expect(r.stdout).toContain('pnpm install');
-    expect(r.stdout).toContain('pnpm dev');
+    expect(r.stdout).toContain('pnpm run dev');
     const pkg = JSON.parse(await readFile(path.join(cwd, dir, 'package.json'), 'utf8')) as { name: string };
     expect(pkg.name).toBe('my-svc-x-it-s');
   });

@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pmCommands, type PackageManager } from '../../generators/package-manager.js';
+import type { PackageManager } from '../../generators/package-manager.js';
+import { withPackageManagerFiles } from '../../generators/pm-config.js';
 import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/registry.js';
-import { TEMPLATES_DIR } from '../../generators/render.js';
+import { templateData, TEMPLATES_DIR } from '../../generators/render.js';
 import { planProject } from '../../generators/service-generator.js';
 
 const SHARED_DIR = path.join(TEMPLATES_DIR, '_shared');
@@ -15,6 +16,8 @@ async function sharedFiles(): Promise<Map<string, string>> {
   return new Map(await Promise.all(files.sort().map(async (f) => [f, await readFile(path.join(SHARED_DIR, f), 'utf8')] as const)));
 }
 
+const PM_VERSIONS: Record<PackageManager, string> = { npm: '11.19.1', pnpm: '12.23.0', yarn: '4.18.1', bun: '1.4.5' };
+
 /**
  * The generated tree and every generated file, per template. The first option combination with
  * npm and the name "svc" is snapshotted whole; every other option combination, package manager
@@ -22,8 +25,10 @@ async function sharedFiles(): Promise<Map<string, string>> {
  * once and then only what a choice changes.
  */
 async function render(template: TemplateId, options: OptionValues, name = 'svc', pm: PackageManager = 'npm'): Promise<Map<string, string>> {
-  const { run, install } = pmCommands(pm);
-  const plan = await planProject({ name, template, options, pmRun: run, pmInstall: install.join(' ') }, '/nonexistent/never-written');
+  // fixed versions, as a create run through that manager would report them
+  const pmVersion = PM_VERSIONS[pm];
+  const rendered = await planProject(templateData({ name, template, options, pm, pmVersion }), '/nonexistent/never-written');
+  const plan = withPackageManagerFiles(rendered, { pm, version: pmVersion });
   return new Map(plan.map((f) => [f.path, f.contents.toString('utf8')]));
 }
 

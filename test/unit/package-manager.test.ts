@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPackageManager, installCommandLine, pmCommands } from '../../generators/package-manager.js';
+import { detectPackageManager, installCommandLine, isYarnBerry, pmCommands, versionFromUserAgent } from '../../generators/package-manager.js';
 
 describe('package manager', () => {
   it.each([
@@ -16,7 +16,26 @@ describe('package manager', () => {
 
   it('commands follow the package manager', () => {
     expect(installCommandLine('yarn')).toBe('yarn install');
-    expect(pmCommands('pnpm').run).toBe('pnpm');
+    expect(pmCommands('pnpm').run).toBe('pnpm run');
     expect(pmCommands('bun').run).toBe('bun run');
+  });
+
+  it('runs scripts with `<pm> run`: a bare `yarn check` is Yarn 1\'s own command, not the script', () => {
+    for (const pm of ['npm', 'pnpm', 'yarn', 'bun'] as const) expect(pmCommands(pm).run).toBe(`${pm} run`);
+  });
+
+  it.each([
+    ['pnpm', 'pnpm/12.23.0 npm/? node/v26.12.1 linux x64', '12.23.0'],
+    ['yarn', 'yarn/4.18.1 npm/? node/v26.12.1 linux x64', '4.18.1'],
+    ['yarn', 'npm/11.19.1 node/v26.12.1 linux x64', undefined],
+    ['npm', undefined, undefined],
+  ] as const)('%s version from the user agent %j: %s', (pm, agent, version) => {
+    expect(versionFromUserAgent(pm, agent)).toBe(version);
+  });
+
+  it('tells Yarn 1 from Yarn 2+', () => {
+    expect(isYarnBerry('yarn', '1.22.22')).toBe(false);
+    expect(isYarnBerry('yarn', '4.18.1')).toBe(true);
+    expect(isYarnBerry('pnpm', '12.0.0')).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { destinationPath, listTemplateFiles, renderHandlebars, renderPackageJson, TEMPLATES_DIR } from '../../generators/render.js';
+import { NODE_ENGINES } from '../../generators/node-policy.js';
+import { destinationPath, listTemplateFiles, renderHandlebars, renderPackageJson, templateData, TEMPLATES_DIR } from '../../generators/render.js';
 import { TEMPLATES, templateOptions } from '../../generators/registry.js';
 import { versionOf } from '../../generators/versions.js';
 
-const DATA = { name: 'svc', template: 'http-fastify', pmRun: 'npm run', pmInstall: 'npm install', options: {} } as const;
+const DATA = templateData({ name: 'svc', template: 'http-fastify', options: {}, pm: 'npm' });
 
 describe('destinationPath', () => {
   it.each([
@@ -36,6 +37,7 @@ describe('renderPackageJson', () => {
     const out = renderPackageJson([raw], { ...DATA, name: '@acme/svc' }).toString();
     expect(JSON.parse(out)).toEqual({
       name: '@acme/svc',
+      engines: { node: NODE_ENGINES },
       dependencies: { fastify: versionOf('fastify') },
       devDependencies: { vitest: versionOf('vitest') },
     });
@@ -52,6 +54,7 @@ describe('renderPackageJson', () => {
     const overlay = Buffer.from(JSON.stringify({ scripts: { test: 'vitest run --bail 1' }, dependencies: { undici: '*' } }));
     expect(JSON.parse(renderPackageJson([base, overlay], DATA).toString())).toEqual({
       name: 'svc',
+      engines: { node: NODE_ENGINES },
       scripts: { build: 'tsc', test: 'vitest run --bail 1' },
       dependencies: { fastify: versionOf('fastify'), undici: versionOf('undici') },
     });
@@ -70,12 +73,14 @@ describe.each(TEMPLATES.map((t) => t.id))('templates/%s', (id) => {
   });
 
   it('uses only helpers in .hbs files, so every value is encoded for its context', async () => {
+    // node.* and docker.* are derived from the Node policy and the package manager, with the
+    // package name only in its validated npm form (no spaces, quotes or markdown)
     // _add/ holds the `add` sub-generators' files, with their own helpers (test/add guards them)
     const files = (await listTemplateFiles(id)).filter((f) => f.endsWith('.hbs') && !f.startsWith('_add/'));
     for (const file of files) {
       const text = await readFile(path.join(TEMPLATES_DIR, id, file), 'utf8');
       for (const [, expression] of text.matchAll(/\{\{\{?([^}]*)\}\}/g)) {
-        expect(expression?.trim(), `${file}: {{${expression}}}`).toMatch(/^(md|json|tsString) name$|^(pmRun|pmInstall)$|^[#/]?(if|unless|else)\b/);
+        expect(expression?.trim(), `${file}: {{${expression}}}`).toMatch(/^(md|json|tsString) name$|^(pmRun|pmInstall)$|^(node|docker)\.[\w.]+$|^[#/]?(if|unless|else)\b/);
       }
     }
   });

@@ -1,0 +1,174 @@
+import { NODE_POLICY } from './node-policy.js';
+import { isYarnBerry, pmCommands, type PackageManager } from './package-manager.js';
+import type { PlannedFile } from './render.js';
+
+/**
+ * What a project needs so that its package manager installs it without a warning or an error,
+ * decided in one place for every manager `--pm` offers.
+ *
+ * Dependencies with install scripts: only esbuild (through tsx). Its postinstall merely checks
+ * the platform binary that its optionalDependencies already installed, so every manager is told
+ * not to run it, explicitly: npm 11 warns about scripts "not yet covered by allowScripts", pnpm
+ * 11 and 12 fail the install (ERR_PNPM_IGNORED_BUILDS) and Yarn 4 warns (YN0004) on scripts that
+ * nobody decided about.
+ */
+export const BUILD_SCRIPTS_NOT_RUN = ['esbuild'] as const;
+
+/** Where the versions of a manager come from when the one installing is not known. */
+const DEFAULT_VERSION: Record<PackageManager, string> = { npm: '11', pnpm: '12', yarn: '4', bun: '1' };
+
+export interface PackageManagerChoice {
+  pm: PackageManager;
+  /** the exact version installing the project, when known */
+  version?: string;
+}
+
+/**
+ * The per-manager files of a standalone project (a service inside a workspace gets none: the
+ * workspace root owns them). Returns new files; the rendered ones are not changed in place.
+ */
+export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, version }: PackageManagerChoice): PlannedFile[] {
+  const files = plan.map((file) => {
+    if (file.path === 'package.json') return { path: file.path, contents: Buffer.from(`${JSON.stringify(packageJsonFields(JSON.parse(file.contents.toString('utf8')) as Record<string, unknown>, { pm, version }), null, 2)}\n`) };
+    if (file.path === '.gitignore' && pm === 'yarn') return { path: file.path, contents: Buffer.concat([file.contents, Buffer.from(YARN_GITIGNORE)]) };
+    return file;
+  });
+  if (pm === 'pnpm') files.push({ path: 'pnpm-workspace.yaml', contents: Buffer.from(PNPM_WORKSPACE) });
+  // Yarn 1 ignores .yarnrc.yml, so it is written for every Yarn: the project stays right when
+  // the team moves to Yarn 4.
+  if (pm === 'yarn') files.push({ path: '.yarnrc.yml', contents: Buffer.from(YARNRC) });
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function packageJsonFields(pkg: Record<string, unknown>, { pm, version }: PackageManagerChoice): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...pkg };
+  // Yarn 4 and corepack read it. pnpm is left without: pnpm 11 then tries to switch to the
+  // pinned version (and warns when it cannot fetch it), pnpm 12 warns that it cannot record it.
+  if (pm === 'yarn' && version !== undefined) out.packageManager = `${pm}@${version}`;
+  if (pm === 'npm') out.allowScripts = Object.fromEntries(BUILD_SCRIPTS_NOT_RUN.map((name) => [name, false]));
+  if (pm === 'yarn') out.dependenciesMeta = Object.fromEntries(BUILD_SCRIPTS_NOT_RUN.map((name) => [name, { built: false }]));
+  return out;
+}
+
+const PNPM_WORKSPACE = `# pnpm settings of this project (it is not a monorepo: there is no packages: list).
+# Install scripts nobody approved fail pnpm 11+ installs; esbuild's only checks its binary.
+allowBuilds:
+${BUILD_SCRIPTS_NOT_RUN.map((name) => `  ${name}: false`).join('\n')}
+`;
+
+// Plug'n'Play has no node_modules: the lifecycle tests start plain \`node\`, the loop check walks
+// node_modules, and many tools assume it. node-modules is Yarn's documented compatible linker.
+const YARNRC = `# node_modules, not Plug'n'Play: the tests start the built service with plain node, and
+# scripts/check-loop.mjs walks node_modules to find blocking dependencies.
+nodeLinker: node-modules
+`;
+
+const YARN_GITIGNORE = `
+# Yarn
+.yarn/*
+!.yarn/releases
+!.yarn/plugins
+.pnp.*
+`;
+
+/** The lines of the generated Dockerfile that depend on the package manager and the layout. */
+export interface DockerData {
+  /** `node:26-slim`: the Active LTS, the same line as .nvmrc */
+  image: string;
+  /** COPY sources of the dependency manifests (standalone: the lockfile is in the project) */
+  manifests: string;
+  install: string;
+  build: string;
+  /** removes dev dependencies after the build */
+  prune: string;
+  /** in a monorepo the build context is the workspace root */
+  workspace?: { dir: string };
+  /** the exact command the README gives, run from where it says */
+  buildCommand: string;
+}
+
+export function dockerData(choice: PackageManagerChoice, project: { name: string; workspaceDir?: string }): DockerData {
+  const { pm } = choice;
+  const cli = dockerCli(choice);
+  const run = pmCommands(pm).run.replace(/^\S+/, cli);
+  const berry = isYarnBerry(pm, choice.version ?? (pm === 'yarn' ? DEFAULT_VERSION.yarn : undefined));
+  const image = `node:${NODE_POLICY.activeLts}-slim`;
+  const tag = project.name.replace(/^@[^/]+\//, '');
+  const frozen: Record<PackageManager, string> = {
+    npm: 'npm ci',
+    pnpm: `${cli} install --frozen-lockfile`,
+    yarn: berry ? `${cli} install --immutable` : `${cli} install --frozen-lockfile`,
+    bun: `${cli} install --frozen-lockfile`,
+  };
+  if (project.workspaceDir === undefined) {
+    const prune: Record<PackageManager, string> = {
+      npm: 'npm prune --omit=dev',
+      pnpm: `${cli} prune --prod`,
+      yarn: berry ? `${cli} workspaces focus --production` : `${cli} install --frozen-lockfile --production`,
+      bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
+    };
+    const manifests: Record<PackageManager, string> = {
+      npm: 'package.json package-lock.json',
+      pnpm: 'package.json pnpm-lock.yaml pnpm-workspace.yaml',
+      yarn: 'package.json yarn.lock .yarnrc.yml',
+      bun: 'package.json bun.lock',
+    };
+    return { image, manifests: manifests[pm], install: frozen[pm], build: `${run} build`, prune: prune[pm], buildCommand: `docker build -t ${tag} .` };
+  }
+  const name = project.name;
+  const build: Record<PackageManager, string> = {
+    npm: `npm run build --workspace=${name}`,
+    pnpm: `${cli} --filter ${name} run build`,
+    yarn: `${cli} workspace ${name} run build`,
+    bun: `${cli} run --filter ${name} build`,
+  };
+  const prune: Record<PackageManager, string> = {
+    npm: 'npm prune --omit=dev',
+    pnpm: `${cli} prune --prod`,
+    yarn: berry ? `${cli} workspaces focus ${name} --production` : `${cli} install --frozen-lockfile --production`,
+    bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
+  };
+  return {
+    image,
+    manifests: '.',
+    install: frozen[pm],
+    build: build[pm],
+    prune: prune[pm],
+    workspace: { dir: project.workspaceDir },
+    buildCommand: `docker build -f ${project.workspaceDir}/Dockerfile -t ${tag} .`,
+  };
+}
+
+/**
+ * How the image runs the package manager. The Node image ships npm only (corepack left Node with
+ * 25), so the others run through npx at the exact version that wrote the lockfile.
+ */
+function dockerCli({ pm, version }: PackageManagerChoice): string {
+  const at = version ?? DEFAULT_VERSION[pm];
+  if (pm === 'npm') return 'npm';
+  if (pm === 'yarn' && isYarnBerry(pm, at)) return `npx --yes --package=@yarnpkg/cli-dist@${at} -- yarn`;
+  return `npx --yes ${pm}@${at}`;
+}
+
+/**
+ * In a workspace the image is built from the root (`docker build -f <dir>/Dockerfile .`), where a
+ * `.dockerignore` inside the service would be ignored. BuildKit reads `<Dockerfile>.dockerignore`
+ * beside the Dockerfile instead, with patterns relative to the root: the service's own
+ * `.dockerignore` is replaced by one.
+ */
+export function withWorkspaceDockerIgnore(plan: readonly PlannedFile[]): PlannedFile[] {
+  const files = plan.filter((file) => file.path !== '.dockerignore');
+  files.push({ path: 'Dockerfile.dockerignore', contents: Buffer.from(WORKSPACE_DOCKERIGNORE) });
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const WORKSPACE_DOCKERIGNORE = `# The build context is the workspace root (see the Dockerfile's first lines).
+.git
+**/node_modules
+**/dist
+**/coverage
+**/.env
+**/.env.*
+!**/.env.example
+**/*.log
+`;
