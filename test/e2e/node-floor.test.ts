@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_POLICY } from '../../generators/node-policy.js';
+import { TEMPLATE_IDS } from '../../generators/registry.js';
+import { runCli } from '../helpers/cli.js';
+import { removeDir, tempDir } from '../helpers/paths.js';
+import { nodeBin, pathWith } from '../helpers/tools.js';
+
+/**
+ * The lowest version `engines` admits really runs the generated projects: each template, with its
+ * default options, installs without an engine warning, builds and passes its own tests on exactly
+ * NODE_POLICY.floor. (Every variant runs on the Active LTS in generated-projects.test.ts.)
+ */
+const MINUTES = 60_000;
+
+describe.each(TEMPLATE_IDS)(`%s on Node ${NODE_POLICY.floor}, the floor of "engines"`, (template) => {
+  let root: string;
+  let project: string;
+  let env: Record<string, string>;
+  const run = (args: string[]) => execa('npm', args, { cwd: project, env, all: true, reject: false, timeout: 8 * MINUTES });
+
+  beforeAll(async () => {
+    env = { PATH: pathWith(await nodeBin(NODE_POLICY.floor)) };
+    root = await tempDir('loopsvc-floor-');
+    project = path.join(root, 'svc');
+    const r = await runCli(['svc', '--template', template, '--pm', 'npm', '--no-install', '--no-git'], { cwd: root });
+    expect(r.exitCode, r.stderr).toBe(0);
+  }, 10 * MINUTES);
+  afterAll(async () => {
+    await removeDir(root);
+  });
+
+  it('runs on that exact Node', async () => {
+    const r = await execa('node', ['--version'], { env });
+    expect(r.stdout).toBe(`v${NODE_POLICY.floor}`);
+  });
+
+  it('installs with no engine warning and no install-script warning', async () => {
+    const r = await run(['install', '--no-audit', '--no-fund']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).not.toMatch(/EBADENGINE|install-scripts/);
+  }, 10 * MINUTES);
+
+  it.each(['build', 'test'])('npm run %s passes', async (script) => {
+    const r = await run(['run', script]);
+    expect(r.exitCode, r.all).toBe(0);
+  }, 10 * MINUTES);
+});
