@@ -1,2 +1,10 @@
 #!/usr/bin/env node
-import './dist/index.mjs';
+// The CLI runs on Node 20.19 or newer (package.json "engines"): say so plainly on an older Node
+// instead of failing on syntax or a missing API in the bundle.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(`error: create-loopsvc needs Node.js 20.19 or newer, and this is ${process.version}; install a current Node (26 is the Active LTS) and run it again\n`);
+  process.exitCode = 1;
+} else {
+  await import('./dist/index.mjs');
+}

@@ -46,3 +46,14 @@ describe(`the CLI on Node ${CLI_FLOOR}`, () => {
     expect(await treeSnapshot(path.join(cwd, 'on20'))).toEqual(await treeSnapshot(path.join(cwd, 'current')));
   });
 });
+
+describe('the CLI on a Node older than its floor', () => {
+  it('exits 1 with one line that names the Node it needs', async () => {
+    const node18 = path.join(await nodeBin('18.20.8'), 'node');
+    const r = await execa(node18, [CLI, '--help'], { reject: false, env: { NO_COLOR: '1' } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('create-loopsvc needs Node.js 20.19 or newer, and this is v18.20.8')]);
+  }, 300_000);
+});
+

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { emulateDockerBuild } from '../helpers/dockerfile.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
+import { runSmoke } from '../helpers/smoke.js';
 
 /**
  * Monorepo mode end to end: a workspace made by the test (npm workspaces, then a pnpm workspace
@@ -118,4 +120,14 @@ describe.each(MONOREPOS)('$kind', ({ pm, lockfile, setup, globs }) => {
     },
     10 * MINUTES,
   );
+
+  it('the HTTP service\'s Dockerfile builds from the workspace root with the root lockfile, and the image runs and stops on SIGTERM', async () => {
+    const orders = path.join(root, 'apps/orders');
+    const dockerfile = await readFile(path.join(orders, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('# Build: docker build -f apps/orders/Dockerfile -t orders .');
+    expect(await exists(path.join(orders, 'Dockerfile.dockerignore'))).toBe(true);
+    const built = await emulateDockerBuild({ dockerfile: path.join(orders, 'Dockerfile'), context: root, scratch: path.join(path.dirname(root), 'image'), env });
+    expect(built.workdir.endsWith(path.join('app', 'apps', 'orders'))).toBe(true);
+    await runSmoke({ template: 'http-fastify', templateOptions: {}, cwd: built.workdir, command: built.cmd });
+  }, 15 * MINUTES);
 });

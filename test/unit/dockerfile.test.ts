@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { pmCommands, type PackageManager } from '../../generators/package-manager.js';
 import { optionMatrix, TEMPLATE_IDS } from '../../generators/registry.js';
@@ -27,6 +28,7 @@ describe.each(MANAGERS)('Dockerfile for $pm $version', ({ pm, version, install, 
   it.each(TEMPLATE_IDS.flatMap((t) => optionMatrix(t).map((o) => ({ t, o }))))('$t $o: standalone, the lockfile in the context', async ({ t, o }) => {
     const text = await dockerfile(t, o, pm, version);
     expect(checkDockerfile(text)).toEqual([]);
+    expect(validate(text)).toEqual([]); // the Dockerfile linter of the VS Code Docker language server
     expect(text).toContain(`COPY package.json ${pmCommands(pm).lockfile}`);
     expect(text).toMatch(install);
     expect(text).toMatch(prune);
@@ -37,6 +39,7 @@ describe.each(MANAGERS)('Dockerfile for $pm $version', ({ pm, version, install, 
   it.each(TEMPLATE_IDS)('%s: in a workspace, built from the root with the root lockfile', async (t) => {
     const text = await dockerfile(t, optionMatrix(t)[0] ?? {}, pm, version, 'services/svc');
     expect(checkDockerfile(text)).toEqual([]);
+    expect(validate(text)).toEqual([]);
     expect(text).toContain('# Build: docker build -f services/svc/Dockerfile -t svc .');
     expect(text).toMatch(/^COPY \. \.\/$/m);
     expect(text).toMatch(install);
