@@ -103,7 +103,7 @@ export function dockerData(choice: PackageManagerChoice, project: { name: string
   if (project.workspaceDir === undefined) {
     const prune: Record<PackageManager, string> = {
       npm: 'npm prune --omit=dev',
-      pnpm: `${cli} prune --prod`,
+      pnpm: `${cli} install --prod --frozen-lockfile --config.confirm-modules-purge=false`,
       yarn: berry ? `${cli} workspaces focus --production` : `${cli} install --frozen-lockfile --production`,
       bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
     };
@@ -113,6 +113,8 @@ export function dockerData(choice: PackageManagerChoice, project: { name: string
       yarn: 'package.json yarn.lock .yarnrc.yml',
       bun: 'package.json bun.lock',
     };
+    // pnpm prune empties a workspace's packages, so pnpm reinstalls production only; it asks
+    // before it purges node_modules, and a docker build has no terminal to answer
     return { image, manifests: manifests[pm], install: frozen[pm], build: `${run} build`, prune: prune[pm], buildCommand: `docker build -t ${tag} .` };
   }
   const name = project.name;
@@ -124,7 +126,7 @@ export function dockerData(choice: PackageManagerChoice, project: { name: string
   };
   const prune: Record<PackageManager, string> = {
     npm: 'npm prune --omit=dev',
-    pnpm: `${cli} prune --prod`,
+    pnpm: `${cli} install --prod --frozen-lockfile --config.confirm-modules-purge=false`,
     yarn: berry ? `${cli} workspaces focus ${name} --production` : `${cli} install --frozen-lockfile --production`,
     bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
   };

@@ -52,24 +52,27 @@ const MANAGERS: Manager[] = [
     id: 'pnpm 12',
     pm: 'pnpm',
     tool: 'pnpm@12.23.0',
-    create: (url, _v, args) => ['pnpm', `--registry=${url}`, 'create', 'loopsvc', ...args],
-    env: () => ({}),
+    create: (_url, _v, args) => ['pnpm', 'create', 'loopsvc', ...args],
+    // pnpm 10 reads npm's variable, 11 and 12 their own (10 and 11 reject --registry before create)
+    env: (url) => ({ npm_config_registry: url, pnpm_config_registry: url }),
     templates: every,
   },
   {
     id: 'pnpm 11',
     pm: 'pnpm',
     tool: 'pnpm@11.28.11',
-    create: (url, _v, args) => ['pnpm', `--registry=${url}`, 'create', 'loopsvc', ...args],
-    env: () => ({}),
+    create: (_url, _v, args) => ['pnpm', 'create', 'loopsvc', ...args],
+    // pnpm 10 reads npm's variable, 11 and 12 their own (10 and 11 reject --registry before create)
+    env: (url) => ({ npm_config_registry: url, pnpm_config_registry: url }),
     templates: one('worker'),
   },
   {
     id: 'pnpm 10',
     pm: 'pnpm',
     tool: 'pnpm@10.34.9',
-    create: (url, _v, args) => ['pnpm', `--registry=${url}`, 'create', 'loopsvc', ...args],
-    env: () => ({}),
+    create: (_url, _v, args) => ['pnpm', 'create', 'loopsvc', ...args],
+    // pnpm 10 reads npm's variable, 11 and 12 their own (10 and 11 reject --registry before create)
+    env: (url) => ({ npm_config_registry: url, pnpm_config_registry: url }),
     templates: one('http-fastify'),
   },
   {
@@ -102,6 +105,11 @@ const MANAGERS: Manager[] = [
 /** Install output a project could avoid: engine and script warnings, Yarn's peer and build warnings. */
 const AVOIDABLE = /EBADENGINE|install-scripts|ERR_PNPM|Ignored build scripts|YN0004|YN0002|YN0060|YN0086|Done with warnings|approve-builds/;
 
+/** This process's environment without npm's per-run variables. */
+function userEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^npm_/i.test(e[0])));
+}
+
 let registry: LocalRegistry;
 let scratch: string;
 
@@ -123,15 +131,17 @@ describe.each(CASES)('$label: $template, created with its own create command', (
   let env: Record<string, string>;
   let output: string;
   const options = optionMatrix(template)[0] ?? {};
-  const pmRun = (script: string) => execa(manager.pm, ['run', script], { cwd: project, env, all: true, reject: false, timeout: 8 * MINUTES });
+  const pmRun = (script: string) => execa(manager.pm, ['run', script], { cwd: project, env, extendEnv: false, all: true, reject: false, timeout: 8 * MINUTES });
 
   beforeAll(async () => {
     const bins = manager.tool ? [await toolBin(manager.tool)] : [];
-    env = { PATH: pathWith(...bins), ...manager.env(registry.url) };
+    // as from a user's shell: none of the npm_* variables of the `npm test` running this suite
+    // (bun keeps an inherited npm_config_user_agent, and the CLI would then take npm for bun)
+    env = { ...userEnv(), PATH: pathWith(...bins), ...manager.env(registry.url) };
     root = await tempDir('loopsvc-pm-case-');
     project = path.join(root, 'svc');
     const [command = '', ...args] = manager.create(registry.url, registry.version, ['svc', '--template', template, '--yes', '--no-git']);
-    const r = await execa(command, args, { cwd: root, env, all: true, reject: false, timeout: 10 * MINUTES, stdin: 'ignore' });
+    const r = await execa(command, args, { cwd: root, env, extendEnv: false, all: true, reject: false, timeout: 10 * MINUTES, stdin: 'ignore' });
     output = String(r.all);
     expect(r.exitCode, output).toBe(0);
   }, 12 * MINUTES);

@@ -13,7 +13,7 @@ const { checkDockerfile } = (await import(pathToFileURL(path.join(REPO_ROOT, 'te
 
 const MANAGERS: Array<{ pm: PackageManager; version: string; install: RegExp; prune: RegExp }> = [
   { pm: 'npm', version: '11.19.1', install: /^RUN npm ci$/m, prune: /^RUN npm prune --omit=dev$/m },
-  { pm: 'pnpm', version: '12.23.0', install: /^RUN npx --yes pnpm@12\.23\.0 install --frozen-lockfile$/m, prune: /pnpm@12\.23\.0 prune --prod$/m },
+  { pm: 'pnpm', version: '12.23.0', install: /^RUN npx --yes pnpm@12\.23\.0 install --frozen-lockfile$/m, prune: /pnpm@12\.23\.0 install --prod --frozen-lockfile --config\.confirm-modules-purge=false$/m },
   { pm: 'yarn', version: '1.22.22', install: /^RUN npx --yes yarn@1\.22\.22 install --frozen-lockfile$/m, prune: /install --frozen-lockfile --production$/m },
   { pm: 'yarn', version: '4.18.1', install: /cli-dist@4\.18\.1 -- yarn install --immutable$/m, prune: /yarn workspaces focus (@acme\/svc )?--production$/m },
   { pm: 'bun', version: '1.4.5', install: /^RUN npx --yes bun@1\.4\.5 install --frozen-lockfile$/m, prune: /bun@1\.4\.5 install --frozen-lockfile --production$/m },
