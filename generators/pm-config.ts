@@ -89,56 +89,42 @@ export interface DockerData {
 
 export function dockerData(choice: PackageManagerChoice, project: { name: string; workspaceDir?: string }): DockerData {
   const { pm } = choice;
+  const { name, workspaceDir } = project;
   const cli = dockerCli(choice);
-  const run = pmCommands(pm).run.replace(/^\S+/, cli);
   const berry = isYarnBerry(pm, choice.version ?? (pm === 'yarn' ? DEFAULT_VERSION.yarn : undefined));
-  const image = `node:${NODE_POLICY.activeLts}-slim`;
-  const tag = project.name.replace(/^@[^/]+\//, '');
-  const frozen: Record<PackageManager, string> = {
+  const tag = name.replace(/^@[^/]+\//, '');
+  const install: Record<PackageManager, string> = {
     npm: 'npm ci',
     pnpm: `${cli} install --frozen-lockfile`,
     yarn: berry ? `${cli} install --immutable` : `${cli} install --frozen-lockfile`,
     bun: `${cli} install --frozen-lockfile`,
   };
-  if (project.workspaceDir === undefined) {
-    const prune: Record<PackageManager, string> = {
-      npm: 'npm prune --omit=dev',
-      pnpm: `${cli} install --prod --frozen-lockfile --config.confirm-modules-purge=false`,
-      yarn: berry ? `${cli} workspaces focus --production` : `${cli} install --frozen-lockfile --production`,
-      bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
-    };
+  const prune: Record<PackageManager, string> = {
+    npm: 'npm prune --omit=dev',
+    // pnpm prune empties a workspace's packages, so pnpm reinstalls production only; it asks
+    // before it purges node_modules, and a docker build has no terminal to answer
+    pnpm: `${cli} install --prod --frozen-lockfile --config.confirm-modules-purge=false`,
+    yarn: berry ? `${cli} workspaces focus ${workspaceDir === undefined ? '' : `${name} `}--production` : `${cli} install --frozen-lockfile --production`,
+    bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
+  };
+  const common = { image: `node:${NODE_POLICY.activeLts}-slim`, install: install[pm], prune: prune[pm] };
+  if (workspaceDir === undefined) {
     const manifests: Record<PackageManager, string> = {
       npm: 'package.json package-lock.json',
       pnpm: 'package.json pnpm-lock.yaml pnpm-workspace.yaml',
       yarn: 'package.json yarn.lock .yarnrc.yml',
       bun: 'package.json bun.lock',
     };
-    // pnpm prune empties a workspace's packages, so pnpm reinstalls production only; it asks
-    // before it purges node_modules, and a docker build has no terminal to answer
-    return { image, manifests: manifests[pm], install: frozen[pm], build: `${run} build`, prune: prune[pm], buildCommand: `docker build -t ${tag} .` };
+    const run = pmCommands(pm).run.replace(/^\S+/, cli);
+    return { ...common, manifests: manifests[pm], build: `${run} build`, buildCommand: `docker build -t ${tag} .` };
   }
-  const name = project.name;
   const build: Record<PackageManager, string> = {
     npm: `npm run build --workspace=${name}`,
     pnpm: `${cli} --filter ${name} run build`,
     yarn: `${cli} workspace ${name} run build`,
     bun: `${cli} run --filter ${name} build`,
   };
-  const prune: Record<PackageManager, string> = {
-    npm: 'npm prune --omit=dev',
-    pnpm: `${cli} install --prod --frozen-lockfile --config.confirm-modules-purge=false`,
-    yarn: berry ? `${cli} workspaces focus ${name} --production` : `${cli} install --frozen-lockfile --production`,
-    bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
-  };
-  return {
-    image,
-    manifests: '.',
-    install: frozen[pm],
-    build: build[pm],
-    prune: prune[pm],
-    workspace: { dir: project.workspaceDir },
-    buildCommand: `docker build -f ${project.workspaceDir}/Dockerfile -t ${tag} .`,
-  };
+  return { ...common, manifests: '.', build: build[pm], workspace: { dir: workspaceDir }, buildCommand: `docker build -f ${workspaceDir}/Dockerfile -t ${tag} .` };
 }
 
 /**
