@@ -75,7 +75,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   };
 }
 
-function templateOptionFlags(values: Record<string, string | boolean | undefined>): Record<string, string | boolean> {
+export function templateOptionFlags(values: Record<string, string | boolean | undefined>): Record<string, string | boolean> {
   const given: Record<string, string | boolean> = {};
   for (const option of allOptions()) {
     const value =

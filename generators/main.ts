@@ -14,6 +14,8 @@ import { runRulesCommand } from './rules-command.js';
 import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
+import { runUpdateCommand } from './update/command.js';
+import { withRecord } from './update/record.js';
 import { findWorkspace, siblingScope, workspacePackageNames } from './workspace.js';
 import { writeProject } from './write.js';
 
@@ -32,6 +34,8 @@ export async function main(io: Io): Promise<ExitCode> {
   // `create-loopsvc add <route|command|job> <name>` grows a generated service.
   if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
   if (io.argv[0] === 'add') return runAddCommand(io.argv.slice(1), io);
+  // `create-loopsvc update [dir]` brings a generated service to the current templates.
+  if (io.argv[0] === 'update') return runUpdateCommand(io.argv.slice(1), io);
 
   // 1. parse
   const flags = parseFlags(io.argv);
@@ -91,6 +95,7 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   // 4. plan: the whole project rendered in memory
   let plan = await planProject(templateData(options), options.target);
   if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
+  plan = withRecord(plan, { template: options.template, options: options.templateOptions, name: options.name, pm: options.pm }, SCAFFOLDER_VERSION);
   const decisions = [...options.notes, ...(mono?.decisions ?? [])];
   if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);
   for (const decision of decisions) io.out(decision);
@@ -109,7 +114,7 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   return { options, mono };
 }
 
-function templateData(options: Options) {
+export function templateData(options: Pick<Options, 'name' | 'template' | 'pm' | 'templateOptions'>) {
   const pm = pmCommands(options.pm);
   return { name: options.name, template: options.template, pmRun: pm.run, pmInstall: pm.install.join(' '), options: options.templateOptions };
 }
