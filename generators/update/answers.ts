@@ -14,7 +14,7 @@ import { planProject } from '../service-generator.js';
 import { SCAFFOLDER_VERSION } from '../versions.js';
 import { readJson } from '../workspace.js';
 import type { BaseFiles } from './plan.js';
-import { gitBlobId, withRecord, type Answers } from './record.js';
+import { gitBlobId, RECORD_FILE, withRecord, type Answers } from './record.js';
 import { renderWithPackage } from './render-old.js';
 
 /** The answers a service was generated with, and what that generated. */
@@ -68,7 +68,6 @@ export interface DetectRequest {
   /** the package that generated the service: npm spec, tarball or folder */
   spec: string;
   template?: string;
-  given: OptionValues;
   /** the workspace's package manager, in a monorepo */
   pm?: PackageManager;
   adapt: (plan: PlannedFile[]) => Promise<PlannedFile[]>;
@@ -76,8 +75,8 @@ export interface DetectRequest {
 
 /**
  * A service from before records: the template is the one given, or recognised by its
- * registration point; the options are the ones given, or else the combination whose render
- * matches the most of the service's files as they are now. Each candidate is rendered with the
+ * registration point; the options are the combination whose render matches the most of the
+ * service's files as they are now (options given to update are the new ones, as with a record). Each candidate is rendered with the
  * old package, so the base of every file is exactly what that version wrote.
  */
 export async function detectAnswers(serviceDir: string, request: DetectRequest): Promise<Candidate> {
@@ -94,11 +93,8 @@ export async function detectAnswers(serviceDir: string, request: DetectRequest):
   }
   const pm = request.pm ?? lockfilePackageManager(serviceDir);
   const combos = templates.flatMap((template) =>
-    optionMatrix(template)
-      .filter((options) => Object.entries(request.given).every(([k, v]) => options[k] === v))
-      .map((options): Answers => ({ template, options, name: pkg.name!, pm })),
+    optionMatrix(template).map((options): Answers => ({ template, options, name: pkg.name!, pm })),
   );
-  if (combos.length === 0) throw new LoopsvcError('INVALID_OPTION', `no option combination of ${templates.join(', ')} has ${describeOptions(request.given)}`);
   const scored = [];
   for (const answers of combos) {
     const files = await request.adapt(await renderWithPackage(request.spec, answers));
@@ -112,7 +108,7 @@ export async function detectAnswers(serviceDir: string, request: DetectRequest):
   scored.sort((a, b) => b.same - a.same);
   const [best, second] = scored;
   if (!best || best.same === 0 || (second && second.same === best.same)) {
-    throw new LoopsvcError('OPTIONS_UNKNOWN', `cannot tell which options generated ${serviceDir}; pass them (e.g. ${describeOptions(combos[0]?.options ?? {})})`, EXIT.invalidInput);
+    throw new LoopsvcError('OPTIONS_UNKNOWN', `cannot tell which options generated ${serviceDir}: ${scored.map((s) => describeOptions(s.answers.options)).join(' and ')} match equally; commit a ${RECORD_FILE} naming them`, EXIT.invalidInput);
   }
   const contents = new Map(best.files.map((f) => [f.path, f.contents]));
   return {

@@ -15,7 +15,7 @@ import { changedAnswers, detectAnswers, recognisedTemplates, renderCurrent, type
 import { printPlan, unifiedDiff } from './report.js';
 import { planUpdate, type BaseFiles } from './plan.js';
 import { gitBlobId, readRecord, RECORD_FILE, type Answers, type ServiceRecord } from './record.js';
-import { gitBlob, packageSpec, renderWithPackage } from './render-old.js';
+import { gitBlob, packageSpec, packageVersion, renderWithPackage } from './render-old.js';
 
 export interface UpdateIo {
   cwd: string;
@@ -130,8 +130,8 @@ async function updateService(serviceDir: string, args: UpdateArgs, io: UpdateIo)
   const adapt = (plan: PlannedFile[]) => (mono ? adaptToWorkspace(plan, mono, serviceDir) : Promise.resolve(plan));
   let old: Candidate;
   if (record) old = { answers: record, base: recordedBase(serviceDir, record, spec, adapt) };
-  else old = await detectAnswers(serviceDir, { spec, template: args.template, given: args.templateOptions, pm: workspace?.packageManager, adapt });
-  const fromVersion = record?.version ?? args.from ?? '?';
+  else old = await detectAnswers(serviceDir, { spec, template: args.template, pm: workspace?.packageManager, adapt });
+  const fromVersion = record?.version ?? (await packageVersion(spec));
 
   // 3. what the current templates render with the same answers, or the changed ones
   const answers = await changedAnswers(old.answers, args, serviceDir);

@@ -36,6 +36,12 @@ export function answerFlags(answers: Answers): string[] {
   return flags;
 }
 
+/** The version a package spec runs (`create-loopsvc --version`), for messages and the conflict labels. */
+export async function packageVersion(spec: string): Promise<string> {
+  const result = await execa('npm', ['exec', '--yes', '--package', spec, '--', 'create-loopsvc', '--version'], { reject: false, stdin: 'ignore', env: { npm_config_user_agent: '' } });
+  return result.exitCode === 0 ? String(result.stdout).trim() : spec;
+}
+
 /** Runs the package `spec` with `answers` into a scratch folder and reads back every file it wrote. */
 export async function renderWithPackage(spec: string, answers: Answers): Promise<PlannedFile[]> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'loopsvc-old-'));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { UpdatePlan } from './plan.js';
+import { RECORD_FILE } from './record.js';
 
 const VERBS = { create: 'create', remove: 'remove', template: 'update', merged: 'merge', conflict: 'conflict' } as const;
 
@@ -16,12 +17,13 @@ export function printPlan(plan: UpdatePlan, out: (line: string) => void): void {
   for (const note of plan.notes) out(`  ${note}`);
 }
 
-/** The plan as a unified diff (`git diff --no-index` of the before and after trees). */
+/** The plan as a unified diff (`git diff --no-index` of the before and after trees), the record left out. */
 export async function unifiedDiff(plan: UpdatePlan): Promise<string> {
-  if (plan.ops.length === 0) return '';
+  const ops = plan.ops.filter((op) => op.path !== RECORD_FILE);
+  if (ops.length === 0) return '';
   const scratch = await mkdtemp(path.join(tmpdir(), 'loopsvc-diff-'));
   try {
-    for (const op of plan.ops) {
+    for (const op of ops) {
       const sides: Array<[string, Buffer | undefined]> = [
         ['a', op.kind === 'create' ? undefined : op.before],
         ['b', op.kind === 'remove' ? undefined : op.after],
