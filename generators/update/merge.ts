@@ -71,9 +71,10 @@ function isObject(value: Json | undefined): value is JsonObject {
 }
 
 function mergeValue(base: Json | undefined, ours: Json | undefined, theirs: Json | undefined, at: string[], kept: string[]): Json | undefined {
+  // objects are merged key by key even when equal, so the user's key order stays
+  if (isObject(ours) && isObject(theirs)) return mergeObject(isObject(base) ? base : {}, ours, theirs, at, kept);
   if (isDeepStrictEqual(base, theirs)) return ours;
   if (isDeepStrictEqual(base, ours) || isDeepStrictEqual(ours, theirs)) return theirs;
-  if (isObject(ours) && isObject(theirs)) return mergeObject(isObject(base) ? base : {}, ours, theirs, at, kept);
   kept.push(at.join('.'));
   return ours;
 }
