@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
@@ -34,4 +37,13 @@ export function pmCommands(pm: PackageManager): PmCommands {
 
 export function installCommandLine(pm: PackageManager): string {
   return COMMANDS[pm].install.join(' ');
+}
+
+/** Which package manager a project uses, by its lockfile (npm when there is none). */
+export function lockfilePackageManager(dir: string): PackageManager {
+  const has = (file: string) => existsSync(path.join(dir, file));
+  if (has('pnpm-lock.yaml')) return 'pnpm';
+  if (has('yarn.lock')) return 'yarn';
+  if (has('bun.lockb') || has('bun.lock')) return 'bun';
+  return 'npm';
 }

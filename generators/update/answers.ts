@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ADD_KINDS, KINDS } from '../add/kinds.js';
@@ -7,7 +6,7 @@ import { EXIT, LoopsvcError } from '../errors.js';
 import { templateData } from '../main.js';
 import { adaptToWorkspace, type MonorepoPlan } from '../monorepo.js';
 import { resolveOptions } from '../options.js';
-import type { PackageManager } from '../package-manager.js';
+import { lockfilePackageManager, type PackageManager } from '../package-manager.js';
 import { describeOptions, findTemplate, optionApplies, optionMatrix, templateOptions, type OptionValues, type TemplateId } from '../registry.js';
 import type { PlannedFile } from '../render.js';
 import { planProject } from '../service-generator.js';
@@ -115,13 +114,4 @@ export async function detectAnswers(serviceDir: string, request: DetectRequest):
     answers: best.answers,
     base: { ids: Object.fromEntries(best.files.map((f) => [f.path, gitBlobId(f.contents)])), content: async (file) => contents.get(file) },
   };
-}
-
-/** Which package manager a standalone service uses, by its lockfile (npm when there is none). */
-function lockfilePackageManager(serviceDir: string): PackageManager {
-  const has = (file: string) => existsSync(path.join(serviceDir, file));
-  if (has('pnpm-lock.yaml')) return 'pnpm';
-  if (has('yarn.lock')) return 'yarn';
-  if (has('bun.lock') || has('bun.lockb')) return 'bun';
-  return 'npm';
 }
