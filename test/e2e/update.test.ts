@@ -37,7 +37,9 @@ async function ok(cmd: string, args: string[], cwd: string, timeout?: number): P
 
 /** The earlier commit, packed once per commit (kept in the temp folder between runs). */
 async function packEarlier(): Promise<string> {
-  const sha = (await ok('git', ['rev-parse', '--verify', `${EARLIER_COMMIT}^{commit}`], REPO_ROOT)).trim();
+  const found = await sh('git', ['rev-parse', '--verify', '--quiet', `${EARLIER_COMMIT}^{commit}`], REPO_ROOT);
+  if (found.code !== 0) throw new Error(`this test packs commit ${EARLIER_COMMIT} of this repository, which the clone lacks; run git fetch --unshallow`);
+  const sha = found.out.trim();
   const cache = path.join(tmpdir(), `loopsvc-earlier-${sha}`);
   const tarball = path.join(cache, 'create-loopsvc.tgz');
   if (await access(tarball).then(() => true, () => false)) return tarball;

@@ -61,6 +61,7 @@ describe('readRecord', () => {
   it.each([
     ['not JSON', '{', /not JSON/],
     ['another tool', '{"generator":"other","version":"1"}', /no generator and version/],
+    ['not a version', '{"generator":"create-loopsvc","version":"latest"}', /no generator and version/],
     ['unknown template', '{"generator":"create-loopsvc","version":"1.0.0","template":"nope"}', /unknown template "nope"/],
   ])('names the fix when it is %s', async (label, text, problem) => {
     const folder = path.join(dir, label.replaceAll(' ', '-'));
