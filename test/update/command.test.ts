@@ -1,11 +1,12 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pmCommands } from '../../generators/package-manager.js';
 import { planProject } from '../../generators/service-generator.js';
-import type { ServiceRecord } from '../../generators/update/record.js';
+import { gitBlobId, type ServiceRecord } from '../../generators/update/record.js';
 import { runCli } from '../helpers/cli.js';
-import { removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
+import { REPO_ROOT, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 import { commitAll, conflictingEdit, git, GIT_ENV } from './helpers.js';
 
 /**
@@ -112,10 +113,32 @@ describe('switching --mode polling to --mode webhook', () => {
     expect(Object.keys(record.files)).toEqual([...webhook.keys()]);
   });
 
+  it("keeps the template's own version of the merged file in git's objects, for the next update", async () => {
+    const record = JSON.parse(await readFile(path.join(svc, '.loopsvc.json'), 'utf8')) as ServiceRecord;
+    expect(await git(svc, 'cat-file', 'blob', record.files['src/main.ts']!)).toBe(webhook.get('src/main.ts')!.replace(/\n$/, ''));
+  });
+
   it('refuses to run again on the unresolved, uncommitted result', async () => {
     const r = await cli(['update'], svc);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^error: \. has \d+ uncommitted changes? \(.*\); commit or stash them first, or pass --allow-dirty$/m);
+  });
+});
+
+describe('a clone without the generated blobs', () => {
+  it('renders the recorded version again from --from-package', async () => {
+    // edited before the first commit: the blobs the record names never reach git
+    const svc = await generate(root, 'uncommitted', '--template', 'telegram-grammy', '--no-git');
+    const polling = await render('telegram-grammy', { mode: 'polling', runner: false });
+    const webhook = await render('telegram-grammy', { mode: 'webhook' });
+    await writeFile(path.join(svc, '.env.example'), `${polling.get('.env.example')!}OUR_SETTING=1\n`);
+    await git(svc, 'init', '--quiet');
+    await commitAll(svc, 'first');
+    expect(await execa('git', ['cat-file', '-e', gitBlobId(polling.get('.env.example')!)], { cwd: svc, reject: false })).toMatchObject({ exitCode: 1 });
+    const r = await cli(['update', '--mode', 'webhook', '--from-package', REPO_ROOT], svc);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}merge {4}\.env\.example$/m);
+    expect(await readFile(path.join(svc, '.env.example'), 'utf8')).toBe(`${webhook.get('.env.example')!}OUR_SETTING=1\n`);
   });
 });
 

@@ -102,6 +102,13 @@ describe('planUpdate and applyUpdatePlan', () => {
     });
   });
 
+  it('never overwrites a file of the user at a path the template adds: both sides are kept, marked', async () => {
+    const plan = await scenario(dir, {}, { 'src/new.ts': text('ours') }, { 'src/new.ts': text('theirs') });
+    expect(plan.conflicts).toEqual([{ path: 'src/new.ts', hunks: 1 }]);
+    await applyUpdatePlan(plan);
+    expect(await readFile(path.join(dir, 'src/new.ts'), 'utf8')).toBe(text('<<<<<<< yours', 'ours', '=======', 'theirs', '>>>>>>> new'));
+  });
+
   it('changes nothing when a planned file changed before it is written', async () => {
     const plan = await scenario(dir, { 'a.ts': 'a1\n', 'b.ts': 'b1\n' }, { 'a.ts': 'a1\n', 'b.ts': 'b1\n' }, { 'a.ts': 'a2\n', 'b.ts': 'b2\n', 'c.ts': 'c\n' });
     await writeFile(path.join(dir, 'b.ts'), 'b1, edited meanwhile\n');
