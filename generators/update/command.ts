@@ -3,10 +3,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import gt from 'semver/functions/gt.js';
-import { templateOptionFlags } from '../args.js';
+import { describeParseError, templateOptionFlags } from '../args.js';
 import { EXIT, LoopsvcError, type ExitCode } from '../errors.js';
 import { adaptToWorkspace, planMonorepo, type MonorepoPlan } from '../monorepo.js';
-import { allOptions, describeOptions, type OptionValues } from '../registry.js';
+import { allOptions, describeOptions } from '../registry.js';
 import type { PlannedFile } from '../render.js';
 import { SCAFFOLDER_VERSION } from '../versions.js';
 import { findWorkspace, readJson, workspacePackageDirs } from '../workspace.js';
@@ -227,14 +227,13 @@ function parseUpdateArgs(argv: readonly string[]): UpdateArgs {
   try {
     parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new LoopsvcError('INVALID_ARGS', `${(error as Error).message.split('\n')[0]}; ${USAGE}`);
+    throw new LoopsvcError('INVALID_ARGS', `${describeParseError(error)}; ${USAGE}`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (parsed.positionals.length > 1) throw new LoopsvcError('INVALID_ARGS', `expected one service folder, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(', ')}; ${USAGE}`);
   const fromVersion = values['from-version'] as string | undefined;
   const fromPackage = values['from-package'] as string | undefined;
   if (fromVersion !== undefined && fromPackage !== undefined) throw new LoopsvcError('INVALID_ARGS', '--from-version and --from-package both say where the old version comes from; pass one');
-  const chosen: OptionValues = templateOptionFlags(values);
   return {
     dir: parsed.positionals[0],
     all: values.all === true,
@@ -242,7 +241,7 @@ function parseUpdateArgs(argv: readonly string[]): UpdateArgs {
     allowDirty: values['allow-dirty'] === true,
     from: fromVersion ?? fromPackage,
     template: values.template as string | undefined,
-    templateOptions: { ...chosen },
+    templateOptions: templateOptionFlags(values),
     help: values.help === true,
   };
 }

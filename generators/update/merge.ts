@@ -32,7 +32,7 @@ export async function mergeText(ours: Buffer, base: Buffer, theirs: Buffer, labe
     const result = await execa('git', args, { reject: false, encoding: 'buffer', stripFinalNewline: false });
     const code = result.exitCode ?? -1;
     // 0: clean, 1..127: that many conflicts, anything else: git failed
-    if (code < 0 || code > 127 || result.failed && code === 0) {
+    if (code < 0 || code > 127) {
       throw new LoopsvcError('MERGE_FAILED', `git merge-file failed (${String(result.stderr).trim() || `exit ${code}`}); is git installed?`, EXIT.failed);
     }
     return { contents: Buffer.from(result.stdout), conflicts: code };

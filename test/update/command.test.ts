@@ -157,6 +157,7 @@ describe('refusals', () => {
     ],
     ['no package.json', async () => undefined, ['update'], /has no package\.json; run create-loopsvc update in a generated service/],
     ['two folders', async () => undefined, ['update', 'a', 'b'], /expected one service folder/],
+    ['an unknown option', async () => undefined, ['update', '--bogus'], /^error: unknown option --bogus; usage: create-loopsvc update \[dir\]/],
   ])('%s: one line, exit 2', async (label, setup, args, message) => {
     const dir = path.join(root, `refuse-${label.replaceAll(' ', '-')}`);
     await mkdir(dir);
