@@ -152,6 +152,7 @@ async function updateService(serviceDir: string, args: UpdateArgs, io: UpdateIo)
   const changed = plan.ops.filter((op) => op.path !== RECORD_FILE).length;
   const verb = args.dryRun ? 'dry run: would change' : 'updated:';
   if (plan.ops.length === 0) io.out(`${shown} is up to date with create-loopsvc ${SCAFFOLDER_VERSION}`);
+  else if (changed === 0) io.out(`${shown} is up to date with create-loopsvc ${SCAFFOLDER_VERSION}; only its ${RECORD_FILE} ${args.dryRun ? 'would be' : 'was'} written`);
   else io.out(`${verb} ${changed} file${changed === 1 ? '' : 's'} in ${shown}${args.dryRun ? '; nothing was written' : ''}`);
   if (conflicts.length > 0) {
     io.out(`conflicts ${args.dryRun ? 'would be ' : ''}marked in ${conflicts.join(', ')}: resolve the <<<<<<< yours … >>>>>>> blocks, then commit (exit code 3)`);
