@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, LoopsvcError } from './errors.js';
 import { ADD_KINDS, KINDS, isAddKind } from './add/kinds.js';
 import { applyPlan, planAddition, problemsError } from './add/plan.js';
+import { lockfilePackageManager, pmCommands } from './package-manager.js';
 
 /**
  * `create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]`: grows a generated
@@ -113,9 +113,5 @@ function parseAddArgs(argv: readonly string[]): { kind: (typeof ADD_KINDS)[numbe
 }
 
 function runCommand(serviceDir: string): string {
-  const has = (file: string) => existsSync(path.join(serviceDir, file));
-  if (has('pnpm-lock.yaml')) return 'pnpm';
-  if (has('yarn.lock')) return 'yarn';
-  if (has('bun.lockb') || has('bun.lock')) return 'bun run';
-  return 'npm run';
+  return pmCommands(lockfilePackageManager(serviceDir)).run;
 }

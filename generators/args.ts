@@ -75,7 +75,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   };
 }
 
-function templateOptionFlags(values: Record<string, string | boolean | undefined>): Record<string, string | boolean> {
+export function templateOptionFlags(values: Record<string, string | boolean | undefined>): Record<string, string | boolean> {
   const given: Record<string, string | boolean> = {};
   for (const option of allOptions()) {
     const value =
@@ -91,7 +91,7 @@ function str(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function describeParseError(error: unknown): string {
+export function describeParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return `unknown option ${unknown[1]}`;

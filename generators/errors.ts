@@ -3,6 +3,8 @@ export const EXIT = {
   ok: 0,
   failed: 1,
   invalidInput: 2,
+  /** `update` wrote (or, with --dry-run, would write) conflict markers to resolve */
+  conflicts: 3,
   cancelled: 130,
 } as const;
 

@@ -10,6 +10,9 @@ export function helpText(): string {
        create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]
                                                 grow a generated service (http-fastify, telegram-grammy, worker)
        create-loopsvc rules [dir] [--dry-run]   add the loop rules to an existing project
+       create-loopsvc update [dir] [--all] [--dry-run] [--<template option> <value>…]
+                                                bring a generated service to the current templates
+                                                (update --help for the details)
 
 Scaffold a Node.js service that is correct about the event loop: one loop, async-only I/O,
 resources opened at startup and closed at shutdown, signals that drain work and exit cleanly.
@@ -37,6 +40,7 @@ Exit codes:
   ${EXIT.ok}    done
   ${EXIT.failed}    failed (the generated project is kept when only install failed)
   ${EXIT.invalidInput}    invalid input (bad flag or value, non-empty target); nothing was written
+  ${EXIT.conflicts}    update: done, with conflicts marked to resolve
   ${EXIT.cancelled}  cancelled (Ctrl-C); nothing was written
 `;
 }

@@ -3,20 +3,20 @@ import { runAddCommand } from './add-command.js';
 import { parseFlags, type Flags } from './args.js';
 import { CancelledError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
 import { initGit } from './git.js';
-import { adaptToWorkspace, applyRootEdit, planMonorepo, workspacePackageManager, type MonorepoPlan } from './monorepo.js';
+import { applyRootEdit, planMonorepo, workspacePackageManager, type MonorepoPlan } from './monorepo.js';
 import { helpText } from './help.js';
 import { installDependencies } from './install.js';
 import { shellQuote } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { nodeVersionNote } from './node-policy.js';
 import { packageManagerVersion, pmCommands } from './package-manager.js';
-import { withPackageManagerFiles, withWorkspaceDockerIgnore, type PackageManagerChoice } from './pm-config.js';
 import { describeOptions } from './registry.js';
-import { templateData } from './render.js';
+import { planService } from './plan-service.js';
 import { runRulesCommand } from './rules-command.js';
-import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
+import { runUpdateCommand } from './update/command.js';
+import { withRecord } from './update/record.js';
 import { findWorkspace, siblingScope, workspacePackageNames } from './workspace.js';
 import { writeProject } from './write.js';
 
@@ -35,6 +35,8 @@ export async function main(io: Io): Promise<ExitCode> {
   // `create-loopsvc add <route|command|job> <name>` grows a generated service.
   if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
   if (io.argv[0] === 'add') return runAddCommand(io.argv.slice(1), io);
+  // `create-loopsvc update [dir]` brings a generated service to the current templates.
+  if (io.argv[0] === 'update') return runUpdateCommand(io.argv.slice(1), io);
 
   // 1. parse
   const flags = parseFlags(io.argv);
@@ -91,15 +93,11 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
   if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
 
-  // 4. plan: the whole project rendered in memory; a standalone project gets its package
-  //    manager's files, a service in a workspace leaves them to the root
-  const choice: PackageManagerChoice = { pm: options.pm, version: await packageManagerVersion(options.pm, io.env.npm_config_user_agent) };
-  const workspaceDir = mono && path.relative(mono.workspace.root, options.target).split(path.sep).join('/');
-  let plan = await planProject(
-    templateData({ name: options.name, template: options.template, options: options.templateOptions, pm: options.pm, pmVersion: choice.version, workspaceDir }),
-    options.target,
-  );
-  plan = mono ? withWorkspaceDockerIgnore(await adaptToWorkspace(plan, mono, options.target)) : withPackageManagerFiles(plan, choice);
+  // 4. plan: the whole project rendered in memory (a standalone project gets its package
+  //    manager's files, a service in a workspace leaves them to the root), and its record
+  const pmVersion = await packageManagerVersion(options.pm, io.env.npm_config_user_agent);
+  const answers = { template: options.template, options: options.templateOptions, name: options.name, pm: options.pm, pmVersion };
+  const plan = withRecord(await planService(answers, options.target, mono), answers, SCAFFOLDER_VERSION);
   const decisions = [...options.notes, ...(mono?.decisions ?? [])];
   const nodeNote = nodeVersionNote(process.version);
   if (nodeNote) decisions.push(nodeNote);

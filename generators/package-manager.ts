@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 
 export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
@@ -69,4 +71,13 @@ export function installCommandLine(pm: PackageManager): string {
 /** Yarn 2+ (berry) differs from Yarn 1 in its flags, its Plug'n'Play default and what it writes. */
 export function isYarnBerry(pm: PackageManager, version: string | undefined): boolean {
   return pm === 'yarn' && version !== undefined && Number(version.split('.')[0]) >= 2;
+}
+
+/** Which package manager a project uses, by its lockfile (npm when there is none). */
+export function lockfilePackageManager(dir: string): PackageManager {
+  const has = (file: string) => existsSync(path.join(dir, file));
+  if (has('pnpm-lock.yaml')) return 'pnpm';
+  if (has('yarn.lock')) return 'yarn';
+  if (has('bun.lockb') || has('bun.lock')) return 'bun';
+  return 'npm';
 }

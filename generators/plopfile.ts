@@ -6,6 +6,7 @@ import { generate } from './main.js';
 import { DEFAULT_DIR } from './options.js';
 import { runRulesCommand } from './rules-command.js';
 import { allOptions, TEMPLATES, type TemplateDefinition } from './registry.js';
+import { runUpdateCommand } from './update/command.js';
 
 /**
  * The create-loopsvc generators for the `plop` CLI and `turbo gen`, which load this file (as
@@ -76,6 +77,26 @@ export default function loopsvcGenerators(plop: NodePlopAPI): void {
     description: 'add the event-loop lint rules and dependency check to an existing package (create-loopsvc rules)',
     prompts: [{ type: 'input', name: 'dir', message: 'Package folder', default: '.' }],
     actions: [{ type: 'loopsvc:rules' }],
+  });
+
+  // `create-loopsvc update`: a generated service (or, with --all, every one) brought to the current templates.
+  plop.setActionType('loopsvc:update', async (answers) => {
+    const lines: string[] = [];
+    const io = { cwd: plop.getDestBasePath(), out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const { dir, options } = answers as { dir: string; options: string };
+    const target = dir.trim() === '' || dir.trim().startsWith('-') ? optionFlags(dir) : [dir.trim()];
+    const code = await runUpdateCommand([...target, ...optionFlags(options)], io);
+    // plop has no exit code of its own to give: conflicts to resolve fail the action, with the list
+    if (code !== 0) throw new Error(lines.join('\n'));
+    return lines.join('\n');
+  });
+  plop.setGenerator('update', {
+    description: 'bring a generated service to the current templates, keeping your changes (create-loopsvc update)',
+    prompts: [
+      { type: 'input', name: 'dir', message: 'Service folder (--all: every generated service of the workspace)', default: '.' },
+      { type: 'input', name: 'options', message: `Flags (empty: none), e.g. dry-run, allow-dirty, ${optionsHint()}`, default: '' },
+    ],
+    actions: [{ type: 'loopsvc:update' }],
   });
 }
 

@@ -116,16 +116,26 @@ export function servicesFolder(globs: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** package.json files of the workspace's packages (one level of globbing, which covers `dir/*`). */
-export async function workspacePackageNames(ws: Workspace): Promise<string[]> {
-  const names: string[] = [];
+/** The folders of the workspace's packages, absolute (one level of globbing, which covers `dir/*`). */
+export async function workspacePackageDirs(ws: Workspace): Promise<string[]> {
+  const found: string[] = [];
   for (const glob of ws.globs.filter((g) => !g.startsWith('!'))) {
     const base = glob.replace(/^\.\//, '').split('/*')[0] ?? '';
     const dirs = glob.includes('*') ? await readdir(path.join(ws.root, base)).catch(() => []) : [''];
     for (const dir of dirs) {
-      const pkg = await readJson<{ name?: string }>(path.join(ws.root, base, dir, 'package.json'));
-      if (pkg?.name) names.push(pkg.name);
+      const folder = path.join(ws.root, base, dir);
+      if ((await readText(path.join(folder, 'package.json'))) !== undefined) found.push(folder);
     }
+  }
+  return found;
+}
+
+/** The names in the package.json files of the workspace's packages. */
+export async function workspacePackageNames(ws: Workspace): Promise<string[]> {
+  const names: string[] = [];
+  for (const dir of await workspacePackageDirs(ws)) {
+    const pkg = await readJson<{ name?: string }>(path.join(dir, 'package.json'));
+    if (pkg?.name) names.push(pkg.name);
   }
   return names;
 }

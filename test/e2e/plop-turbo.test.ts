@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
+import { GIT_ENV } from '../update/helpers.js';
 
 /**
  * The generators as the `plop` CLI and `turbo gen` run them, from the packed package installed in
@@ -93,6 +94,27 @@ describe('plop and turbo gen', () => {
     const tree = await treeSnapshot(path.join(viaTools, 'apps', 'web'));
     expect(Object.keys(tree)).toEqual(expect.arrayContaining(['eslint.config.mjs', 'eslint/loop-rules/index.mjs', 'scripts/check-loop.mjs']));
     expect(tree).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'web')));
+  }, 3 * MINUTES);
+
+  it('plop: `plop update apps/bot mode=polling` switches the bot as `create-loopsvc update` does; turbo gen: update --all', async () => {
+    for (const root of [viaTools, viaCli]) {
+      await writeFile(path.join(root, '.gitignore'), 'node_modules\n');
+      await execa('git', ['init', '--quiet'], { cwd: root });
+      await execa('git', ['add', '--all'], { cwd: root });
+      await execa('git', ['commit', '--quiet', '--no-verify', '-m', 'generated'], { cwd: root, env: GIT_ENV });
+    }
+    const r = await execa('npx', ['plop', '--plopfile', 'plopfile.js', 'update', 'apps/bot', 'mode=polling'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const cli = await runCli(['update', 'apps/bot', '--mode', 'polling'], { cwd: viaCli });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const tree = await treeSnapshot(path.join(viaTools, 'apps', 'bot'));
+    expect(Object.keys(tree)).toContain('src/polling.ts');
+    expect(tree).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'bot')));
+    await execa('git', ['add', '--all'], { cwd: viaTools });
+    await execa('git', ['commit', '--quiet', '--no-verify', '-m', 'polling'], { cwd: viaTools, env: GIT_ENV });
+    const all = await execa('npx', ['@turbo/gen', 'run', 'update', '--args', '--all', ''], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
+    expect(all.exitCode, String(all.all)).toBe(0);
+    expect(String(all.all)).toMatch(/apps\/bot: up to date/);
   }, 3 * MINUTES);
 
   it('a bad answer is one readable failure and writes nothing', async () => {

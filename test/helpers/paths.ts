@@ -26,8 +26,8 @@ export async function listFiles(dir: string, skip: readonly string[] = ['node_mo
 }
 
 /** A byte-for-byte picture of a tree: path → contents. */
-export async function treeSnapshot(dir: string): Promise<Record<string, string>> {
-  const files = await listFiles(dir, []);
+export async function treeSnapshot(dir: string, skip: readonly string[] = []): Promise<Record<string, string>> {
+  const files = await listFiles(dir, skip);
   const entries = await Promise.all(files.map(async (f) => [f, (await readFile(path.join(dir, f))).toString('base64')] as const));
   return Object.fromEntries(entries);
 }

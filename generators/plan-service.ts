@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { adaptToWorkspace, type MonorepoPlan } from './monorepo.js';
+import { withPackageManagerFiles, withWorkspaceDockerIgnore } from './pm-config.js';
+import { templateData, type PlannedFile, type RenderRequest } from './render.js';
+import { planProject } from './service-generator.js';
+
+/**
+ * Everything a service is generated with, rendered in memory: the template with its options, then
+ * either the package manager's own files (a standalone project) or the workspace's adjustments
+ * (a service in a monorepo, whose root owns them). Generation and `update` both render through
+ * here, so an update compares against exactly what generation writes.
+ */
+export async function planService(request: Omit<RenderRequest, 'workspaceDir'>, target: string, mono: MonorepoPlan | undefined): Promise<PlannedFile[]> {
+  const workspaceDir = mono && path.relative(mono.workspace.root, target).split(path.sep).join('/');
+  const plan = await planProject(templateData({ ...request, workspaceDir }), target);
+  return mono ? withWorkspaceDockerIgnore(await adaptToWorkspace(plan, mono, target)) : withPackageManagerFiles(plan, { pm: request.pm, version: request.pmVersion });
+}
