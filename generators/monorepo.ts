@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import intersects from 'semver/ranges/intersects.js';
 import validRange from 'semver/ranges/valid.js';
@@ -133,12 +132,4 @@ export function workspacePackageManager(workspace: Workspace, flag: string | und
     );
   }
   return workspace.packageManager;
-}
-
-/** Writes a planned root edit, unless the file changed since it was read (then it stops). */
-export async function applyRootEdit(edit: RootEdit): Promise<void> {
-  if ((await readText(edit.file)) !== edit.before) {
-    throw new LoopsvcError('WORKSPACE_CHANGED', `${edit.file} changed while the service was generated; add ${edit.line} to it yourself`, 1);
-  }
-  await writeFile(edit.file, edit.after);
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, LoopsvcError } from './errors.js';
@@ -7,6 +7,7 @@ import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-conf
 import { TEMPLATES_DIR } from './render.js';
 import { lineDiff } from './rules/line-diff.js';
 import { versionOf } from './versions.js';
+import { applyPlan, checkPlan } from './write.js';
 
 /**
  * `create-loopsvc rules [dir] [--dry-run]`: adds the loop rules to an existing project. It plans
@@ -77,7 +78,13 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
     );
   }
 
-  // 4. report, then write (unless --dry-run)
+  // 4. check the whole plan (free paths, writable files and folders), report, then write
+  const checked = await checkPlan({
+    root: target,
+    newRoot: false,
+    creates: writes.filter((w) => w.before === undefined).map((w) => ({ path: w.path, contents: w.after })),
+    edits: writes.flatMap((w) => (w.before === undefined ? [] : [{ path: path.join(target, w.path), before: w.before, after: w.after }])),
+  });
   const verb = dryRun ? 'would ' : '';
   for (const w of writes) {
     if (w.before === undefined) {
@@ -92,11 +99,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
     io.out(`dry run: ${writes.length} file${writes.length === 1 ? '' : 's'} would be created or changed in ${target}; nothing was written`);
     return EXIT.ok;
   }
-  for (const w of writes) {
-    const file = path.join(target, w.path);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, w.after, { flag: w.before === undefined ? 'wx' : 'w' });
-  }
+  await applyPlan(checked);
   if (writes.length === 0) io.out(`the loop rules are already set up in ${target}; nothing changed`);
 
   // 5. next steps
