@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
 import { ADD_KINDS, KINDS, isAddKind } from './add/kinds.js';
 import { applyPlan, planAddition, problemsError } from './add/plan.js';
@@ -90,17 +90,7 @@ export async function runAddCommand(argv: readonly string[], io: AddIo): Promise
 }
 
 function parseAddArgs(argv: readonly string[]): { kind: (typeof ADD_KINDS)[number]; name: string; dir?: string; dryRun: boolean; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { dir: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new LoopsvcError('INVALID_ARGS', `${(error as Error).message.split('\n')[0]}; ${USAGE}`);
-  }
+  const parsed = parseCommandLine(argv, { dir: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   const help = parsed.values.help === true;
   const [kind, name, ...extra] = parsed.positionals;
   if (help) return { kind: 'route', name: '', dryRun: false, help };

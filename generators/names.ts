@@ -64,11 +64,18 @@ export function pathNameProblem(segment: string): string | undefined {
 
 /** Every segment of a directory as the user typed it, checked; one LoopsvcError (exit 2) when one is unsafe. */
 export function assertDirName(dir: string): string {
+  const problem = dirNameProblem(dir);
+  if (problem) throw new LoopsvcError('INVALID_DIR', `invalid directory ${JSON.stringify(printable(dir))}: ${problem}`);
+  return dir;
+}
+
+/** Why a directory typed by the user cannot be created safely, or undefined. */
+export function dirNameProblem(dir: string): string | undefined {
   for (const segment of dir.split(/[\\/]/)) {
     const problem = pathNameProblem(segment);
-    if (problem) throw new LoopsvcError('INVALID_DIR', `invalid directory ${JSON.stringify(printable(dir))}: ${problem}`);
+    if (problem) return problem;
   }
-  return dir;
+  return undefined;
 }
 
 /** `cd` to a folder as the user typed it: quoted, and never read as an option (`-x` → `./-x`). */

@@ -1,6 +1,6 @@
 import prompts, { type PromptObject } from 'prompts';
 import { CancelledError } from './errors.js';
-import { packageNameProblem } from './names.js';
+import { dirNameProblem, packageNameProblem } from './names.js';
 import { TEMPLATES, type TemplateId, type TemplateOption } from './registry.js';
 
 /**
@@ -33,7 +33,7 @@ export function askDirectory(initial: string): Promise<string> {
     name: 'value',
     message: 'Target directory',
     initial,
-    validate: (value: string) => (value.trim() === '' ? 'Type a directory name' : true),
+    validate: (value: string) => (value.trim() === '' ? 'Type a directory name' : (dirNameProblem(value.trim()) ?? true)),
     format: (value: string) => value.trim(),
   });
 }

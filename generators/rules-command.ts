@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
 import { TEMPLATES_DIR } from './render.js';
@@ -109,12 +109,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
 }
 
 function parseRulesArgs(argv: readonly string[]): { dir?: string; dryRun: boolean; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new LoopsvcError('INVALID_ARGS', `${(error as Error).message.split('\n')[0]}; ${USAGE}`);
-  }
+  const parsed = parseCommandLine(argv, { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (parsed.positionals.length > 1) {
     throw new LoopsvcError('INVALID_ARGS', `expected one project folder, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(', ')}; ${USAGE}`);
   }

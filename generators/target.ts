@@ -13,6 +13,7 @@ export async function checkTarget(dir: string, shown: string, options: { dryRun?
   const quoted = JSON.stringify(printable(shown));
   const link = await lstat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
+    if (error.code === 'ENOTDIR') throw new LoopsvcError('TARGET_UNDER_FILE', `${quoted}: a part of the path is a file, not a folder; choose another target directory`);
     throw environmentError(error, 'nothing was written') ?? error;
   });
   if (link === undefined) return 'missing';
