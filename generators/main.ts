@@ -96,7 +96,7 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
 
   // 4. plan: the whole project rendered in memory
-  let plan = await planProject(templateData(options), options.target);
+  let plan = await planProject(templateData(options));
   if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
   const decisions = [...options.notes, ...(mono?.decisions ?? [])];
   if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);

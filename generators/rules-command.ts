@@ -5,6 +5,8 @@ import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
 import { TEMPLATES_DIR } from './render.js';
+import { quote } from './add/render-add.js';
+import { editJsonMembers } from './json-edit.js';
 import { lineDiff } from './rules/line-diff.js';
 import { versionOf } from './versions.js';
 import { applyPlan, checkPlan } from './write.js';
@@ -129,7 +131,7 @@ interface PackageJson {
 
 function parsePackageJson(text: string, target: string): PackageJson {
   try {
-    const pkg: unknown = JSON.parse(text);
+    const pkg: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
     if (pkg && typeof pkg === 'object' && !Array.isArray(pkg)) return pkg as PackageJson;
   } catch {
     // reported below
@@ -170,7 +172,7 @@ function detectLayout(target: string, pkg: PackageJson): { callArguments: string
     const entry = candidates.find((c): c is string => typeof c === 'string' && SOURCE_EXT.test(c) && existsSync(path.join(target, c)));
     if (entry) {
       const main = path.posix.normalize(entry.split(path.sep).join('/'));
-      args.push(`main: [${JSON.stringify(main).replaceAll('"', "'")}]`);
+      args.push(`main: [${quote(main)}]`);
       notes.push(`composition root: ${main} (the only file allowed signal handlers and process.exit, R1.2)`);
     } else {
       notes.push('composition root: none found (src/main.*, package.json "main", server/index/app.js); pass main: [...] to loopRules in the ESLint config');
@@ -213,23 +215,22 @@ async function eslintConfigWrite(target: string, pkg: PackageJson, request: Merg
   return { path: flat, before, after: outcome.contents };
 }
 
-/** Adds missing devDependencies and scripts; existing entries are never touched. */
+/**
+ * Adds missing devDependencies and scripts; existing entries are never touched, and neither is any
+ * other byte of the file (format-preserving edits: line endings, indentation, BOM, key order).
+ */
 function packageJsonWrite(before: string, pkg: PackageJson): PlannedWrite {
-  const next: PackageJson = structuredClone(pkg);
+  const members: Array<[string[], string]> = [];
   const present = (name: string) => Object.hasOwn(pkg.dependencies ?? {}, name) || Object.hasOwn(pkg.devDependencies ?? {}, name);
   for (const name of DEV_DEPENDENCIES) {
     if (present(name)) continue;
     const version = versionOf(name);
     if (!version) throw new Error(`no version for ${name} in the scaffolder's devDependencies`);
-    next.devDependencies = { ...next.devDependencies, [name]: version };
+    members.push([['devDependencies', name], version]);
   }
-  const scripts = { ...next.scripts };
-  if (!Object.hasOwn(scripts, 'lint')) scripts.lint = 'eslint .';
-  if (!Object.hasOwn(scripts, 'check:loop')) scripts['check:loop'] = `node ${CHECK_SCRIPT}`;
-  next.scripts = scripts;
-  const indent = /^\{\r?\n([ \t]+)"/.exec(before)?.[1] ?? 2;
-  const after = `${JSON.stringify(next, null, indent)}\n`;
-  return { path: 'package.json', before, after: JSON.stringify(next) === JSON.stringify(pkg) ? before : after };
+  if (!Object.hasOwn(pkg.scripts ?? {}, 'lint')) members.push([['scripts', 'lint'], 'eslint .']);
+  if (!Object.hasOwn(pkg.scripts ?? {}, 'check:loop')) members.push([['scripts', 'check:loop'], `node ${CHECK_SCRIPT}`]);
+  return { path: 'package.json', before, after: editJsonMembers(before, members) };
 }
 
 function installCommand(target: string): string {

@@ -1,6 +1,7 @@
 // Bundles the CLI with zero runtime dependencies (as create-vite ships), so `npm create loopsvc`
 // installs a single package. Everything it imports is inlined.
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 // node-plop imports inquirer for its own prompt runner, which this CLI never calls: questions
@@ -32,6 +33,15 @@ const stubSourceMap = {
   },
 };
 
+// jsonc-parser's "main" is a UMD build whose internal require() calls esbuild cannot follow; its
+// ES module build (its "module" field) bundles like any other.
+const jsoncParserEsm = {
+  name: 'jsonc-parser-esm',
+  setup(b) {
+    b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: fileURLToPath(import.meta.resolve('jsonc-parser/lib/esm/main.js')) }));
+  },
+};
+
 const result = await build({
   // the CLI, and the plopfile that `plop` and `turbo gen` load; shared code goes to one chunk
   entryPoints: { index: 'generators/index.ts', plopfile: 'generators/plopfile.ts' },
@@ -47,7 +57,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [stubInquirer, stubSourceMap],
+  plugins: [stubInquirer, stubSourceMap, jsoncParserEsm],
   // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
   banner: { js: "import { createRequire as __loopsvcRequire } from 'node:module'; const require = __loopsvcRequire(import.meta.url);" },
 });

@@ -124,8 +124,9 @@ describe('Ctrl-C during the install', () => {
   it('keeps the project, says so, and prints the command that resumes', async () => {
     const bin = path.join(cwd, 'fake-bin');
     await mkdir(bin);
-    // the terminal sends SIGINT to the whole foreground group: the CLI and the package manager
-    await writeFile(path.join(bin, 'npm'), '#!/bin/sh\nkill -INT $PPID\nexec sleep 30\n');
+    // the terminal sends SIGINT to the whole foreground group: the CLI (here: by the fake npm) and
+    // the package manager (here: passed on by the CLI, which this npm waits for)
+    await writeFile(path.join(bin, 'npm'), "#!/bin/sh\ntrap 'exit 130' INT\nkill -INT $PPID\nwhile :; do sleep 1; done\n");
     await chmod(path.join(bin, 'npm'), 0o755);
     const r = await runCli(['svc', '--template', 'worker', '--no-git'], { cwd, env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
     expect(r.exitCode).toBe(130);

@@ -23,7 +23,7 @@ async function sharedFiles(): Promise<Map<string, string>> {
  */
 async function render(template: TemplateId, options: OptionValues, name = 'svc', pm: PackageManager = 'npm'): Promise<Map<string, string>> {
   const { run, install } = pmCommands(pm);
-  const plan = await planProject({ name, template, options, pmRun: run, pmInstall: install.join(' ') }, '/nonexistent/never-written');
+  const plan = await planProject({ name, template, options, pmRun: run, pmInstall: install.join(' ') });
   return new Map(plan.map((f) => [f.path, f.contents.toString('utf8')]));
 }
 
