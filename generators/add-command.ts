@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
 import { ADD_KINDS, KINDS, isAddKind } from './add/kinds.js';
 import { applyPlan, planAddition, problemsError } from './add/plan.js';
+import { pmCommands } from './package-manager.js';
+import { projectPackageManager } from './workspace.js';
+import { recoverInterrupted } from './write.js';
 
 /**
  * `create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]`: grows a generated
@@ -62,6 +64,7 @@ export async function runAddCommand(argv: readonly string[], io: AddIo): Promise
     return EXIT.ok;
   }
   const serviceDir = path.resolve(io.cwd, args.dir ?? '.');
+  if (!args.dryRun) for (const note of await recoverInterrupted(serviceDir)) io.out(note);
 
   // 2. plan: validate, render in memory
   const plan = await planAddition({ serviceDir, kind: args.kind, name: args.name });
@@ -84,7 +87,7 @@ export async function runAddCommand(argv: readonly string[], io: AddIo): Promise
   await applyPlan(plan);
 
   // 4. next steps
-  const run = runCommand(serviceDir);
+  const run = pmCommands(await projectPackageManager(serviceDir)).run;
   io.out(`added ${what} to ${serviceDir}\n\nNext steps:\n  edit ${plan.writes[0]?.path ?? KINDS[args.kind].sourceDir}\n  ${run} typecheck && ${run} lint && ${run} test`);
   return EXIT.ok;
 }
@@ -100,12 +103,4 @@ function parseAddArgs(argv: readonly string[]): { kind: (typeof ADD_KINDS)[numbe
   if (extra.length > 0) throw new LoopsvcError('INVALID_ARGS', `expected one ${kind} name, got ${[name, ...extra].map((p) => JSON.stringify(p)).join(', ')}; ${USAGE}`);
   if (parsed.values.dir === '') throw new LoopsvcError('INVALID_ARGS', `--dir needs a folder; ${USAGE}`);
   return { kind, name, dir: parsed.values.dir, dryRun: parsed.values['dry-run'] === true, help };
-}
-
-function runCommand(serviceDir: string): string {
-  const has = (file: string) => existsSync(path.join(serviceDir, file));
-  if (has('pnpm-lock.yaml')) return 'pnpm';
-  if (has('yarn.lock')) return 'yarn';
-  if (has('bun.lockb') || has('bun.lock')) return 'bun run';
-  return 'npm run';
 }

@@ -35,3 +35,18 @@ export function pmCommands(pm: PackageManager): PmCommands {
 export function installCommandLine(pm: PackageManager): string {
   return COMMANDS[pm].install.join(' ');
 }
+
+/** Lockfiles, in the order they decide when several are present. */
+const LOCKFILES: ReadonlyArray<readonly [string, PackageManager]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['package-lock.json', 'npm'],
+];
+
+/** The one lockfile check: which package manager a folder's lockfile belongs to, and that file. */
+export function lockfilePackageManager(entries: ReadonlySet<string>): { pm: PackageManager; from: string } | undefined {
+  const found = LOCKFILES.find(([file]) => entries.has(file));
+  return found ? { pm: found[1], from: found[0] } : undefined;
+}

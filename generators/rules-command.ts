@@ -9,7 +9,9 @@ import { quote } from './add/render-add.js';
 import { editJsonMembers } from './json-edit.js';
 import { lineDiff } from './rules/line-diff.js';
 import { versionOf } from './versions.js';
-import { applyPlan, checkPlan } from './write.js';
+import { installCommandLine } from './package-manager.js';
+import { projectPackageManager } from './workspace.js';
+import { applyPlan, checkPlan, recoverInterrupted } from './write.js';
 
 /**
  * `create-loopsvc rules [dir] [--dry-run]`: adds the loop rules to an existing project. It plans
@@ -49,6 +51,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
     return EXIT.ok;
   }
   const target = path.resolve(io.cwd, dir ?? '.');
+  if (!dryRun) for (const note of await recoverInterrupted(target)) io.out(note);
   const pkgText = await readFile(path.join(target, 'package.json'), 'utf8').catch(() => {
     throw new LoopsvcError('RULES_NO_PACKAGE_JSON', `no package.json in ${target}; run create-loopsvc rules in the project (or repo) root, or pass its folder`);
   });
@@ -105,7 +108,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
   if (writes.length === 0) io.out(`the loop rules are already set up in ${target}; nothing changed`);
 
   // 5. next steps
-  const install = installCommand(target);
+  const install = installCommandLine(await projectPackageManager(target));
   io.out(`\nNext steps:\n  ${install}\n  npx eslint .\n  node ${CHECK_SCRIPT}\n\nEvery loop-rule message names its RULEBOOK id (R1.1 … R5.1) and the fix.`);
   return EXIT.ok;
 }
@@ -231,11 +234,4 @@ function packageJsonWrite(before: string, pkg: PackageJson): PlannedWrite {
   if (!Object.hasOwn(pkg.scripts ?? {}, 'lint')) members.push([['scripts', 'lint'], 'eslint .']);
   if (!Object.hasOwn(pkg.scripts ?? {}, 'check:loop')) members.push([['scripts', 'check:loop'], `node ${CHECK_SCRIPT}`]);
   return { path: 'package.json', before, after: editJsonMembers(before, members) };
-}
-
-function installCommand(target: string): string {
-  if (existsSync(path.join(target, 'pnpm-lock.yaml'))) return 'pnpm install';
-  if (existsSync(path.join(target, 'yarn.lock'))) return 'yarn install';
-  if (existsSync(path.join(target, 'bun.lockb')) || existsSync(path.join(target, 'bun.lock'))) return 'bun install';
-  return 'npm install';
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { isPackageManager, type PackageManager } from './package-manager.js';
+import { isPackageManager, lockfilePackageManager, type PackageManager } from './package-manager.js';
 
 /**
  * A JavaScript monorepo found above the target: its root, how its packages are declared and
@@ -77,15 +77,8 @@ function workspacePackageManager(
 ): { pm: PackageManager; from: string } {
   const declared = pkg?.packageManager?.split('@')[0];
   if (declared && isPackageManager(declared)) return { pm: declared, from: `"packageManager": "${pkg?.packageManager}"` };
-  const lockfiles: Array<[string, PackageManager]> = [
-    ['pnpm-lock.yaml', 'pnpm'],
-    ['yarn.lock', 'yarn'],
-    ['bun.lock', 'bun'],
-    ['bun.lockb', 'bun'],
-    ['package-lock.json', 'npm'],
-  ];
-  const lock = lockfiles.find(([file]) => entries.has(file));
-  if (lock) return { pm: lock[1], from: lock[0] };
+  const lock = lockfilePackageManager(entries);
+  if (lock) return lock;
   return globsFile === 'pnpm-workspace.yaml' ? { pm: 'pnpm', from: 'pnpm-workspace.yaml' } : { pm: 'npm', from: '"workspaces" in package.json' };
 }
 
@@ -213,4 +206,15 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
 export async function readText(file: string): Promise<string | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   return text?.replace(/^\uFEFF/, '');
+}
+
+/**
+ * The package manager of a project: its workspace's when it is part of one (the lockfile lives at
+ * the root), else its own lockfile's, else npm.
+ */
+export async function projectPackageManager(dir: string): Promise<PackageManager> {
+  const workspace = await findWorkspace(dir);
+  if (workspace) return workspace.packageManager;
+  const entries = new Set(await readdir(dir).catch(() => [] as string[]));
+  return lockfilePackageManager(entries)?.pm ?? 'npm';
 }
