@@ -37,6 +37,18 @@ describe('environmental failures: one line naming the path and the fix, exit 1',
     expect(await readdir(path.join(cwd, 'locked'))).toEqual([]);
   });
 
+  it('a writable empty target under a parent the user cannot write is filled (staging lives inside it)', async () => {
+    await mkdir(path.join(cwd, 'locked', 'svc'), { recursive: true });
+    const undo = await makeReadOnly(path.join(cwd, 'locked'));
+    try {
+      const r = await runCli(['locked/svc', ...T], { cwd });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(await readdir(path.join(cwd, 'locked', 'svc'))).toContain('package.json');
+    } finally {
+      await undo();
+    }
+  });
+
   it('a part of the path that is a file is invalid input (exit 2)', async () => {
     await writeFile(path.join(cwd, 'file'), 'x');
     const r = await runCli(['file/svc', ...T], { cwd });
