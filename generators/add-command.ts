@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
+import type { CommandIo } from './io.js';
 import { ADD_KINDS, KINDS, isAddKind } from './add/kinds.js';
 import { applyPlan, planAddition, problemsError } from './add/plan.js';
 import { pmCommands } from './package-manager.js';
@@ -34,12 +35,6 @@ import { recoverInterrupted } from './write.js';
  *   marker in package.json is needed (and none can drift from the code it describes).
  */
 
-export interface AddIo {
-  cwd: string;
-  out(line: string): void;
-  err(line: string): void;
-}
-
 const USAGE = 'usage: create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]';
 
 const HELP = `${USAGE}
@@ -56,7 +51,7 @@ service's registration point (never edits your code):
 Running it again with the same name changes nothing. It writes nothing when the name is invalid or
 taken, or when the registration point is missing or was edited by hand.`;
 
-export async function runAddCommand(argv: readonly string[], io: AddIo): Promise<0 | 1 | 2> {
+export async function runAddCommand(argv: readonly string[], io: CommandIo): Promise<0 | 1 | 2> {
   // 1. parse
   const args = parseAddArgs(argv);
   if (args.help) {

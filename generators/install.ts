@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { run } from './exec.js';
 import { firstLine, type StopSignal } from './errors.js';
 import { installCommandLine, pmCommands, type PackageManager } from './package-manager.js';
 
@@ -14,15 +14,18 @@ const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
   const [command, ...args] = pmCommands(pm).install;
   const retry = installCommandLine(pm);
-  const child = execa(command, args, { cwd, stdio: 'inherit' });
   let signal: StopSignal | undefined;
+  let running: ReturnType<typeof run> | undefined;
   const onSignal = (s: StopSignal): void => {
     signal ??= s;
-    child.kill(s);
+    running?.child.kill(s);
   };
+  // listening before the spawn: a signal that comes as the package manager starts is ours too
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
-    await child;
+    running = run(command, args, { cwd, stdio: 'inherit', packageManager: true });
+    const { done } = running;
+    await done;
     return signal ? { ok: false, reason: `stopped by ${signal}`, retry, signal } : { ok: true };
   } catch (error) {
     if (signal) return { ok: false, reason: `stopped by ${signal}`, retry, signal };

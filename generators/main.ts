@@ -6,6 +6,7 @@ import { initGit } from './git.js';
 import { adaptToWorkspace, planMonorepo, workspacePackageManager, type MonorepoPlan } from './monorepo.js';
 import { helpText } from './help.js';
 import { installDependencies } from './install.js';
+import type { Io } from './io.js';
 import { cdCommand } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { pmCommands } from './package-manager.js';
@@ -17,17 +18,8 @@ import { SCAFFOLDER_VERSION } from './versions.js';
 import { findWorkspace, siblingScope, workspacePackageNames } from './workspace.js';
 import { applyPlan, checkPlan, type Plan } from './write.js';
 
-export interface Io {
-  argv: readonly string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  interactive: boolean;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 /** The whole run, top to bottom. Returns the exit code; expected failures throw LoopsvcError. */
-export async function main(io: Io): Promise<ExitCode> {
+export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCode> {
   // `create-loopsvc rules …` adds the loop rules to an existing project instead;
   // `create-loopsvc add <route|command|job> <name>` grows a generated service.
   if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
@@ -80,7 +72,7 @@ export interface Generated {
  * monorepo, render in memory, print the decisions, then write atomically and register the service
  * with its workspace. Returns undefined for --dry-run, which writes nothing.
  */
-export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Generated | undefined> {
+export async function generate(flags: Flags, io: Io): Promise<Generated | undefined> {
   // 2. resolve options (flags, then prompts for what is missing); a monorepo around the cwd
   //    decides where a bare name goes and which scope the package name takes
   const cwdWorkspace = await findWorkspace(io.cwd);
@@ -146,7 +138,7 @@ function nextSteps(options: Options, installed: boolean, root?: string): string 
   return `\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n\nThen: ${pm.run} test, ${pm.run} lint, ${pm.run} build && ${pm.run} start`;
 }
 
-function print(io: Io, text: string): ExitCode {
+function print(io: Pick<Io, 'out'>, text: string): ExitCode {
   io.out(text.trimEnd());
   return EXIT.ok;
 }

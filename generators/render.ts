@@ -1,16 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
-import { jsonString, markdownText, tsString } from './encode.js';
+import { compileTemplate } from './handlebars.js';
 import { versionOf } from './versions.js';
+import type { PlannedCreate } from './write.js';
 import { borrowedFiles, optionApplies, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
-/** One file of the project to be written: a POSIX path relative to the project root. */
-export interface PlannedFile {
-  path: string;
-  contents: Buffer;
-}
+/** One file of the project to be written (the write engine's PlannedCreate, as bytes). */
+export type PlannedFile = PlannedCreate & { contents: Buffer };
 
 /** The values a template may use. Only `.hbs` files see them, through the encoders. */
 export interface TemplateData {
@@ -35,10 +32,6 @@ const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
  */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
-const handlebars = Handlebars.create();
-handlebars.registerHelper('md', (value: unknown) => markdownText(String(value)));
-handlebars.registerHelper('json', (value: unknown) => jsonString(String(value)));
-handlebars.registerHelper('tsString', (value: unknown) => tsString(String(value)));
 
 /** `_gitignore` → `.gitignore` (npm drops dotfiles from packages); `README.md.hbs` → `README.md`. */
 export function destinationPath(sourcePath: string): string {
@@ -50,7 +43,7 @@ export function destinationPath(sourcePath: string): string {
 }
 
 export function renderHandlebars(source: string, data: TemplateData): string {
-  return handlebars.compile(source, { noEscape: true, strict: true })(data);
+  return compileTemplate<TemplateData>(source)(data);
 }
 
 /** Every file of a template folder (overlays included), as POSIX paths relative to it. */

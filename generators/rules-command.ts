@@ -3,15 +3,16 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
+import type { CommandIo } from './io.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
 import { TEMPLATES_DIR } from './render.js';
-import { quote } from './add/render-add.js';
+import { quote } from './encode.js';
 import { editJsonMembers } from './json-edit.js';
 import { lineDiff } from './rules/line-diff.js';
 import { versionOf } from './versions.js';
 import { installCommandLine } from './package-manager.js';
 import { projectPackageManager } from './workspace.js';
-import { applyPlan, checkPlan, recoverInterrupted } from './write.js';
+import { applyPlan, checkPlan, planWrites, recoverInterrupted, type PlannedWrite } from './write.js';
 
 /**
  * `create-loopsvc rules [dir] [--dry-run]`: adds the loop rules to an existing project. It plans
@@ -19,12 +20,6 @@ import { applyPlan, checkPlan, recoverInterrupted } from './write.js';
  * before writing anything if a step cannot be done safely, and never overwrites a file.
  * `argv` is what follows `rules` on the command line.
  */
-
-export interface RulesIo {
-  cwd: string;
-  out(line: string): void;
-  err(line: string): void;
-}
 
 const RULES_DIR = 'eslint/loop-rules';
 const CHECK_SCRIPT = 'scripts/check-loop.mjs';
@@ -36,14 +31,7 @@ const SOURCE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
 const USAGE = 'usage: create-loopsvc rules [dir] [--dry-run]';
 
-/** A file to create (`before` undefined) or to change. */
-interface PlannedWrite {
-  path: string;
-  before?: string;
-  after: string;
-}
-
-export async function runRulesCommand(argv: readonly string[], io: RulesIo): Promise<0 | 1 | 2> {
+export async function runRulesCommand(argv: readonly string[], io: CommandIo): Promise<0 | 1 | 2> {
   // 1. parse
   const { dir, dryRun, help } = parseRulesArgs(argv);
   if (help) {
@@ -84,12 +72,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
   }
 
   // 4. check the whole plan (free paths, writable files and folders), report, then write
-  const checked = await checkPlan({
-    root: target,
-    newRoot: false,
-    creates: writes.filter((w) => w.before === undefined).map((w) => ({ path: w.path, contents: w.after })),
-    edits: writes.flatMap((w) => (w.before === undefined ? [] : [{ path: path.join(target, w.path), before: w.before, after: w.after }])),
-  });
+  const checked = await checkPlan(planWrites(target, writes));
   const verb = dryRun ? 'would ' : '';
   for (const w of writes) {
     if (w.before === undefined) {
@@ -186,7 +169,7 @@ function detectLayout(target: string, pkg: PackageJson): { callArguments: string
 }
 
 /** Merge into the existing flat config, or create one; stop with the exact lines when unsafe. */
-async function eslintConfigWrite(target: string, pkg: PackageJson, request: MergeRequest, io: RulesIo): Promise<PlannedWrite | undefined> {
+async function eslintConfigWrite(target: string, pkg: PackageJson, request: MergeRequest, io: CommandIo): Promise<PlannedWrite | undefined> {
   const flat = FLAT_CONFIGS.find((f) => existsSync(path.join(target, f)));
   const { importLine, elementLine } = manualLines(request);
   const refuse = (file: string, reason: string, advice: string): never => {

@@ -45,6 +45,25 @@ export interface PlannedEdit {
   after: string;
 }
 
+/**
+ * A change as commands list it, relative to their root: a file to create (`before` undefined) or
+ * to change (`before` is what planning read). `planWrites` turns a list into a Plan.
+ */
+export interface PlannedWrite {
+  path: string;
+  before?: string;
+  after: string;
+}
+
+export function planWrites(root: string, writes: readonly PlannedWrite[]): Plan {
+  return {
+    root,
+    newRoot: false,
+    creates: writes.filter((w) => w.before === undefined).map((w) => ({ path: w.path, contents: w.after })),
+    edits: writes.flatMap((w) => (w.before === undefined ? [] : [{ path: path.join(root, ...w.path.split('/')), before: w.before, after: w.after }])),
+  };
+}
+
 export interface Plan {
   /** the folder the run writes into (absolute); staging lives inside it */
   root: string;

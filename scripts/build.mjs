@@ -4,23 +4,6 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-// node-plop imports inquirer for its own prompt runner, which this CLI never calls: questions
-// are asked with `prompts`, and generators run through `runActions`. Inquirer and what it pulls
-// in (rxjs, iconv-lite, ...) would be ~800 KiB of the bundle, so it is replaced by a stub that
-// fails loudly if that ever changes. The real `plop` CLI brings its own inquirer.
-const stubInquirer = {
-  name: 'stub-inquirer',
-  setup(b) {
-    b.onResolve({ filter: /^inquirer$/ }, () => ({ path: 'inquirer', namespace: 'stub' }));
-    b.onLoad({ filter: /^inquirer$/, namespace: 'stub' }, () => ({
-      contents:
-        "const unavailable = () => { throw new Error('node-plop prompts are not bundled; create-loopsvc asks with prompts'); };\n" +
-        'export default { registerPrompt: unavailable, prompt: unavailable };',
-      loader: 'js',
-    }));
-  },
-};
-
 await rm('dist', { recursive: true, force: true }); // no stale chunks in the package
 
 // Handlebars requires `source-map` only to emit source maps of compiled templates, which this CLI
@@ -57,7 +40,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [stubInquirer, stubSourceMap, jsoncParserEsm],
+  plugins: [stubSourceMap, jsoncParserEsm],
   // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
   banner: { js: "import { createRequire as __loopsvcRequire } from 'node:module'; const require = __loopsvcRequire(import.meta.url);" },
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LoopsvcError } from '../errors.js';
-import { writePlan } from '../write.js';
+import { planWrites, writePlan, type PlannedWrite } from '../write.js';
 import { findTemplate } from '../registry.js';
 import { ADD_KINDS, KINDS, type AddKind } from './kinds.js';
 import { entryFor, nameProblem, type Entry } from './naming.js';
@@ -19,13 +19,6 @@ export interface AddRequest {
   serviceDir: string;
   kind: AddKind;
   name: string;
-}
-
-/** A file to create (`before` undefined) or to replace (`before` is what planning read). */
-export interface PlannedWrite {
-  path: string;
-  before?: string;
-  after: string;
 }
 
 export interface AddProblem {
@@ -136,12 +129,7 @@ async function notThisTemplate(kind: AddKind, serviceDir: string, read: (file: s
  */
 export async function applyPlan(plan: AddPlan): Promise<void> {
   if (plan.problems.length > 0) throw problemsError(plan);
-  await writePlan({
-    root: plan.serviceDir,
-    newRoot: false,
-    creates: plan.writes.filter((w) => w.before === undefined).map((w) => ({ path: w.path, contents: w.after })),
-    edits: plan.writes.flatMap((w) => (w.before === undefined ? [] : [{ path: path.join(plan.serviceDir, w.path), before: w.before, after: w.after }])),
-  });
+  await writePlan(planWrites(plan.serviceDir, plan.writes));
 }
 
 /** A plan's problems as the one-line error the CLI prints (exit 2). */

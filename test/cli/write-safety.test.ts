@@ -138,7 +138,7 @@ describe('Ctrl-C during the install', () => {
     await mkdir(bin);
     // the terminal sends SIGINT to the whole foreground group: the CLI (here: by the fake npm) and
     // the package manager (here: passed on by the CLI, which this npm waits for)
-    await writeFile(path.join(bin, 'npm'), "#!/bin/sh\ntrap 'exit 130' INT\nkill -INT $PPID\nwhile :; do sleep 1; done\n");
+    await writeFile(path.join(bin, 'npm'), "#!/bin/sh\ntrap 'exit 130' INT\nkill -INT $PPID\ni=0; while [ $i -lt 30 ]; do sleep 1; i=$((i+1)); done\n");
     await chmod(path.join(bin, 'npm'), 0o755);
     const r = await runCli(['svc', '--template', 'worker', '--no-git'], { cwd, env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
     expect(r.exitCode).toBe(130);
