@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-import './dist/index.mjs';
+import module from 'node:module';
+
+// Node 22.1+ keeps the compiled bundle in its own cache (in the temp folder), so every run after
+// the first starts without compiling it again; older Node lines simply skip this.
+module.enableCompileCache?.();
+await import('./dist/index.mjs');

@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { runAddCommand } from './add-command.js';
 import { parseFlags, type Flags } from './args.js';
 import { CancelledError, environmentError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
 import { initGit } from './git.js';
-import { adaptToWorkspace, planMonorepo, workspacePackageManager, type MonorepoPlan } from './monorepo.js';
+import type { MonorepoPlan } from './monorepo.js';
 import { helpText } from './help.js';
 import { installDependencies } from './install.js';
 import type { Io } from './io.js';
@@ -11,7 +10,6 @@ import { cdCommand } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { pmCommands } from './package-manager.js';
 import { describeOptions } from './registry.js';
-import { runRulesCommand } from './rules-command.js';
 import { planProject } from './service-generator.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
@@ -22,8 +20,9 @@ import { applyPlan, checkPlan, type Plan } from './write.js';
 export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCode> {
   // `create-loopsvc rules …` adds the loop rules to an existing project instead;
   // `create-loopsvc add <route|command|job> <name>` grows a generated service.
-  if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
-  if (io.argv[0] === 'add') return runAddCommand(io.argv.slice(1), io);
+  // (Each loads only when asked for: acorn, for one, is for `rules` alone.)
+  if (io.argv[0] === 'rules') return (await import('./rules-command.js')).runRulesCommand(io.argv.slice(1), io);
+  if (io.argv[0] === 'add') return (await import('./add-command.js')).runAddCommand(io.argv.slice(1), io);
 
   // 1. parse
   const flags = parseFlags(io.argv);
@@ -84,12 +83,13 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
 
   // 3. monorepo mode: the workspace above the target owns the package manager, install and git
   const workspace = await findWorkspace(path.dirname(options.target));
-  const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
-  if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
+  const monorepo = workspace ? await import('./monorepo.js') : undefined;
+  const mono = workspace && monorepo ? await monorepo.planMonorepo(workspace, options.target) : undefined;
+  if (workspace && monorepo) options.pm = monorepo.workspacePackageManager(workspace, flags.pm);
 
   // 4. plan: the whole project rendered in memory
   let plan = await planProject(templateData(options));
-  if (mono) plan = await adaptToWorkspace(plan, mono, options.target);
+  if (mono && monorepo) plan = await monorepo.adaptToWorkspace(plan, mono, options.target);
   const decisions = [...options.notes, ...(mono?.decisions ?? [])];
   if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);
   for (const decision of decisions) io.out(decision);

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileTemplate } from './handlebars.js';
 import { versionOf } from './versions.js';
 import type { PlannedCreate } from './write.js';
 import { borrowedFiles, optionApplies, templateOptions, type OptionValues, type TemplateId } from './registry.js';
@@ -42,7 +41,9 @@ export function destinationPath(sourcePath: string): string {
     .replace(/\.hbs$/, '');
 }
 
-export function renderHandlebars(source: string, data: TemplateData): string {
+/** Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it). */
+export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
+  const { compileTemplate } = await import('./handlebars.js');
   return compileTemplate<TemplateData>(source)(data);
 }
 
@@ -105,13 +106,15 @@ export async function renderTemplate(template: TemplateId, data: TemplateData): 
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
     }
   }
-  const files = [...sources].map(([source, raws]): PlannedFile => {
-    const target = destinationPath(source);
-    if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
-    const raw = raws[0] ?? Buffer.alloc(0);
-    if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(renderHandlebars(raw.toString('utf8'), data)) };
-    return { path: target, contents: raw };
-  });
+  const files = await Promise.all(
+    [...sources].map(async ([source, raws]): Promise<PlannedFile> => {
+      const target = destinationPath(source);
+      if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
+      const raw = raws[0] ?? Buffer.alloc(0);
+      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)) };
+      return { path: target, contents: raw };
+    }),
+  );
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 

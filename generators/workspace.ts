@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { isPackageManager, lockfilePackageManager, type PackageManager } from './package-manager.js';
 
 /**
@@ -48,6 +47,7 @@ async function workspaceAt(root: string): Promise<Workspace | undefined> {
   let catalogs: Workspace['catalogs'] = {};
   if (pnpmYaml !== undefined) {
     globsFile = 'pnpm-workspace.yaml';
+    const { pnpmPackages, pnpmCatalogs } = await import('./yaml-edit.js'); // the YAML parser loads only here
     globs = pnpmPackages(pnpmYaml) ?? [];
     catalogs = pnpmCatalogs(pnpmYaml);
   } else if (pkg?.workspaces) {
@@ -80,42 +80,6 @@ function workspacePackageManager(
   const lock = lockfilePackageManager(entries);
   if (lock) return lock;
   return globsFile === 'pnpm-workspace.yaml' ? { pm: 'pnpm', from: 'pnpm-workspace.yaml' } : { pm: 'npm', from: '"workspaces" in package.json' };
-}
-
-/**
- * The `packages:` list of a pnpm-workspace.yaml, read with a YAML parser (block or flow lists, any
- * indentation, comments). A file that is not valid YAML, or a `packages` that is not a list of
- * strings, returns undefined: we do not guess at YAML we cannot read.
- */
-export function pnpmPackages(yaml: string): string[] | undefined {
-  const doc = parseDocument(yaml);
-  if (doc.errors.length > 0) return undefined;
-  if (doc.contents !== null && !isMap(doc.contents)) return undefined;
-  const packages = doc.get('packages', true);
-  if (packages === undefined || (isScalar(packages) && packages.value === null)) return [];
-  if (!isSeq(packages)) return undefined;
-  const globs: string[] = [];
-  for (const item of packages.items) {
-    if (!isScalar(item) || typeof item.value !== 'string') return undefined;
-    globs.push(item.value);
-  }
-  return globs;
-}
-
-/** `catalog:` (named `default`) and `catalogs:` of a pnpm-workspace.yaml: dependency → range. */
-export function pnpmCatalogs(yaml: string): Record<string, Record<string, string>> {
-  const doc = parseDocument(yaml);
-  if (doc.errors.length > 0) return {};
-  const data = doc.toJS() as { catalog?: unknown; catalogs?: unknown } | null;
-  const catalogs: Record<string, Record<string, string>> = {};
-  const take = (name: string, value: unknown) => {
-    if (!value || typeof value !== 'object') return;
-    const entries = Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string');
-    if (entries.length > 0) catalogs[name] = { ...catalogs[name], ...Object.fromEntries(entries) };
-  };
-  take('default', data?.catalog);
-  if (data?.catalogs && typeof data.catalogs === 'object') for (const [name, value] of Object.entries(data.catalogs)) take(name, value);
-  return catalogs;
 }
 
 /**

@@ -57,3 +57,39 @@ function quoted(value: string, style: Scalar['type']): string {
   if (style === Scalar.PLAIN && /^[A-Za-z0-9._/][^#:'"]*$/.test(value) && !/\s$/.test(value)) return value;
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/**
+ * The `packages:` list of a pnpm-workspace.yaml, read with a YAML parser (block or flow lists, any
+ * indentation, comments). A file that is not valid YAML, or a `packages` that is not a list of
+ * strings, returns undefined: we do not guess at YAML we cannot read.
+ */
+export function pnpmPackages(yaml: string): string[] | undefined {
+  const doc = parseDocument(yaml);
+  if (doc.errors.length > 0) return undefined;
+  if (doc.contents !== null && !isMap(doc.contents)) return undefined;
+  const packages = doc.get('packages', true);
+  if (packages === undefined || (isScalar(packages) && packages.value === null)) return [];
+  if (!isSeq(packages)) return undefined;
+  const globs: string[] = [];
+  for (const item of packages.items) {
+    if (!isScalar(item) || typeof item.value !== 'string') return undefined;
+    globs.push(item.value);
+  }
+  return globs;
+}
+
+/** `catalog:` (named `default`) and `catalogs:` of a pnpm-workspace.yaml: dependency → range. */
+export function pnpmCatalogs(yaml: string): Record<string, Record<string, string>> {
+  const doc = parseDocument(yaml);
+  if (doc.errors.length > 0) return {};
+  const data = doc.toJS() as { catalog?: unknown; catalogs?: unknown } | null;
+  const catalogs: Record<string, Record<string, string>> = {};
+  const take = (name: string, value: unknown) => {
+    if (!value || typeof value !== 'object') return;
+    const entries = Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string');
+    if (entries.length > 0) catalogs[name] = { ...catalogs[name], ...Object.fromEntries(entries) };
+  };
+  take('default', data?.catalog);
+  if (data?.catalogs && typeof data.catalogs === 'object') for (const [name, value] of Object.entries(data.catalogs)) take(name, value);
+  return catalogs;
+}

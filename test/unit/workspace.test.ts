@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoopsvcError } from '../../generators/errors.js';
 import { adaptToWorkspace, planMonorepo, workspacePackageManager } from '../../generators/monorepo.js';
-import { coveredByGlobs, escapeGlob, escapeGlobForNpm, findWorkspace, pnpmCatalogs, pnpmPackages, servicesFolder, siblingScope } from '../../generators/workspace.js';
+import { coveredByGlobs, escapeGlob, escapeGlobForNpm, findWorkspace, servicesFolder, siblingScope } from '../../generators/workspace.js';
+import { pnpmCatalogs, pnpmPackages } from '../../generators/yaml-edit.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 describe('reading a workspace', () => {
