@@ -192,7 +192,7 @@ async function folderCheck(dir: string): Promise<void> {
 /** Room for the files, with a margin for folders and metadata, where the file system says. */
 async function spaceCheck(dir: string, bytes: number): Promise<void> {
   const fs = await statfs(dir).catch(() => undefined);
-  if (!fs) return;
+  if (!fs || Number(fs.blocks) === 0) return; // a file system that reports no sizes (some network and FUSE ones)
   const available = Number(fs.bavail) * Number(fs.bsize);
   if (available < bytes + 1024 * 1024) {
     throw new LoopsvcError('ENV_ENOSPC', `cannot write ${printable(dir)}: no space left on the device (${available} bytes free); free some space and retry; nothing was written`, EXIT.failed);

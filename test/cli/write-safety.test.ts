@@ -74,6 +74,29 @@ describe('environmental failures: one line naming the path and the fix, exit 1',
   });
 });
 
+describe('workspaces', () => {
+  it('a root package.json with a BOM is still a workspace: no nested .git, registered in place, BOM kept', async () => {
+    await writeFile(path.join(cwd, 'package.json'), '\uFEFF{\r\n  "name": "root",\r\n  "private": true,\r\n  "workspaces": ["apps/*"]\r\n}\r\n');
+    const r = await runCli(['services/orders', '--template', 'worker', '--no-install'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('git: skipped, the service is part of the workspace');
+    expect(await readdir(path.join(cwd, 'services', 'orders'))).not.toContain('.git');
+    expect(await readFile(path.join(cwd, 'package.json'), 'utf8')).toBe('\uFEFF{\r\n  "name": "root",\r\n  "private": true,\r\n  "workspaces": ["apps/*", "services/*"]\r\n}\r\n');
+  });
+
+  it('a zero-indent pnpm-workspace.yaml gets a valid new line, and the service the workspace scope', async () => {
+    await writeFile(path.join(cwd, 'package.json'), '{ "name": "root", "private": true }\n');
+    await writeFile(path.join(cwd, 'pnpm-workspace.yaml'), 'packages:\n- apps/*\n');
+    await mkdir(path.join(cwd, 'apps', 'web'), { recursive: true });
+    await writeFile(path.join(cwd, 'apps', 'web', 'package.json'), '{ "name": "@acme/web" }\n');
+    const r = await runCli(['services/orders', ...T], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(await readFile(path.join(cwd, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n- apps/*\n- services/*\n');
+    const pkg = JSON.parse(await readFile(path.join(cwd, 'services', 'orders', 'package.json'), 'utf8')) as { name: string };
+    expect(pkg.name).toBe('@acme/orders');
+  });
+});
+
 describe('targets and names', () => {
   it('a dangling symlink as target is invalid input: exit 2, the link untouched', async () => {
     await symlink(path.join(cwd, 'gone'), path.join(cwd, 'svc'));
