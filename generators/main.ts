@@ -29,7 +29,7 @@ export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCo
   if (flags.help) return print(io, helpText());
   if (flags.version) return print(io, SCAFFOLDER_VERSION);
 
-  // 2-5. options, monorepo plan, render, write (the part the plop generator shares)
+  // 2-6. options, monorepo plan, render, check, write (the part the plop generator shares)
   const generated = await generate(flags, io);
   if (!generated) return EXIT.ok; // --dry-run
   const { options, mono } = generated;
@@ -93,6 +93,7 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
   const decisions = [...options.notes, ...(mono?.decisions ?? [])];
   if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);
   for (const decision of decisions) io.out(decision);
+
   // 5. check the whole plan (every path, the root file of the workspace) before the first byte
   const writes: Plan = {
     root: options.target,

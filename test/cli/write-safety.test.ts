@@ -95,6 +95,15 @@ describe('workspaces', () => {
     const pkg = JSON.parse(await readFile(path.join(cwd, 'services', 'orders', 'package.json'), 'utf8')) as { name: string };
     expect(pkg.name).toBe('@acme/orders');
   });
+
+  it('a bare name goes to the folder a zero-indent pnpm list uses (the globs were read as empty)', async () => {
+    await writeFile(path.join(cwd, 'package.json'), '{ "name": "root", "private": true }\n');
+    await writeFile(path.join(cwd, 'pnpm-workspace.yaml'), 'packages:\n- apps/*\n');
+    const bare = await runCli(['jobs', ...T], { cwd });
+    expect(bare.exitCode, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain('location: apps/jobs');
+    expect(await readFile(path.join(cwd, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n- apps/*\n');
+  });
 });
 
 describe('targets and names', () => {

@@ -80,5 +80,15 @@ describe('rules checks its whole plan before writing', () => {
     const config = await readFile(path.join(dir, 'eslint.config.js'), 'utf8');
     expect(config).toContain("main: ['lib/it\\'s.js']");
     expect(() => parse(config, { ecmaVersion: 'latest', sourceType: 'module' })).not.toThrow();
+
+    // and merged into an existing config (this used to crash with a stack)
+    await removeDir(path.join(dir, 'eslint'));
+    await removeDir(path.join(dir, 'scripts'));
+    await writeFile(path.join(dir, 'eslint.config.js'), 'export default [\n  { ignores: ["dist/"] },\n];\n');
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module', main: "lib/it's.js" }));
+    expect((await rules()).code).toBe(0);
+    const merged = await readFile(path.join(dir, 'eslint.config.js'), 'utf8');
+    expect(merged).toContain("main: ['lib/it\\'s.js']");
+    expect(() => parse(merged, { ecmaVersion: 'latest', sourceType: 'module' })).not.toThrow();
   });
 });
