@@ -85,6 +85,8 @@ export type Step =
   | { kind: 'mkdir'; path: string }
   | { kind: 'stage'; path: string }
   | { kind: 'place'; path: string }
+  /** after a file is in place (files are placed up to 16 at a time, so this is the moment to know one is) */
+  | { kind: 'placed'; path: string }
   | { kind: 'edit'; path: string };
 
 export interface ApplyHooks {
@@ -203,7 +205,8 @@ async function spaceCheck(dir: string, bytes: number): Promise<void> {
 // apply and rollback
 
 interface Undo {
-  placed: Array<{ file: string; dev: number; ino: number }>;
+  /** `ino` of a copy; a hard link shares the inode of its `staged` file */
+  placed: Array<{ file: string; staged: string; ino?: number }>;
   folders: string[];
   edits: Array<{ real: string; before: string; after: string; mode: number }>;
   locks: string[];
@@ -251,25 +254,27 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
   await writeFile(path.join(staging, RUN_FILE), `${JSON.stringify(run)}\n`, { flag: 'wx' });
   if (plan.newRoot) await mustBeEmpty(root, path.basename(staging));
 
-  for (const create of plan.creates) {
+  // files in parallel (bounded), folders in order: a folder before what goes in it
+  const staged = (create: PlannedCreate) => path.join(staging, 'files', ...create.path.split('/'));
+  for (const dir of new Set(plan.creates.map((c) => path.dirname(staged(c))))) await mkdir(dir, { recursive: true });
+  await eachLimited(plan.creates, async (create) => {
     await step({ kind: 'stage', path: create.path });
-    const file = path.join(staging, 'files', ...create.path.split('/'));
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, create.contents, { flag: 'wx' });
-  }
+    await writeFile(staged(create), create.contents, { flag: 'wx' });
+  });
 
   for (const folder of plan.folders) {
     const dir = path.join(root, ...folder.split('/'));
     await step({ kind: 'mkdir', path: dir });
     if (await mkdirOwn(dir)) undo.folders.push(dir);
   }
-  for (const create of plan.creates) {
+  await eachLimited(plan.creates, async (create) => {
     const file = path.join(root, ...create.path.split('/'));
     await step({ kind: 'place', path: file });
-    await placeExclusive(path.join(staging, 'files', ...create.path.split('/')), file);
-    const info = await lstat(file);
-    undo.placed.push({ file, dev: info.dev, ino: info.ino });
-  }
+    const copied = await placeExclusive(staged(create), file);
+    // a hard link is the staged file's inode (compared at rollback); a copy has its own
+    undo.placed.push({ file, staged: staged(create), ino: copied ? (await lstat(file)).ino : undefined });
+    await step({ kind: 'placed', path: file });
+  });
 
   for (const edit of plan.edits) {
     await step({ kind: 'edit', path: edit.path });
@@ -304,18 +309,21 @@ async function mustBeEmpty(root: string, ours?: string): Promise<void> {
   }
 }
 
-/** Puts a complete file at `file`, never replacing anything there. */
-async function placeExclusive(staged: string, file: string): Promise<void> {
+/** Puts a complete file at `file`, never replacing anything there; true when it had to copy. */
+async function placeExclusive(staged: string, file: string): Promise<boolean> {
   try {
     await link(staged, file);
+    return false;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code === 'EEXIST') throw conflict(file, 'appeared while writing (another program or run wrote it) and was kept');
     if (!NO_LINKS.has(code)) throw error;
     try {
       await copyFile(staged, file, constants.COPYFILE_EXCL);
+      return true;
     } catch (copyError) {
       if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw conflict(file, 'appeared while writing (another program or run wrote it) and was kept');
+      await unlink(file).catch(() => undefined); // COPYFILE_EXCL made it, so a partial copy is this run's
       throw copyError;
     }
   }
@@ -363,11 +371,31 @@ async function rollback(undo: Undo): Promise<void> {
   }
   for (const placed of undo.placed.reverse()) {
     const info = await lstat(placed.file).catch(() => undefined);
-    if (info && info.ino === placed.ino && info.dev === placed.dev) await unlink(placed.file).catch(() => undefined);
+    const ours = placed.ino ?? (await lstat(placed.staged).catch(() => undefined))?.ino;
+    if (info && ours !== undefined && info.ino === ours) await unlink(placed.file).catch(() => undefined);
   }
   if (undo.staging) await rm(undo.staging, { recursive: true, force: true });
   undo.staging = undefined;
   for (const dir of undo.folders.sort(byDepth).reverse()) await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * `fn` for every item, at most `limit` at a time. On the first failure no new item starts, and
+ * the ones in flight are awaited before it is thrown: a rollback must see everything that happened.
+ */
+async function eachLimited<T>(items: readonly T[], fn: (item: T) => Promise<void>, limit = 16): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++] as T;
+      await fn(item).catch((error: unknown) => {
+        failure ??= { error };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 function describeFailure(error: unknown): unknown {

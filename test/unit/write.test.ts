@@ -95,7 +95,7 @@ describe('the write engine: plan, check, apply', () => {
 
   it('a placed file that the user replaced is not removed by the rollback, nor a folder holding their file', async () => {
     const target = path.join(root, 'svc');
-    const hooks = at('place', 'test/app.test.ts', async () => {
+    const hooks = at('placed', 'src/main.ts', async () => {
       // an editor saving over a file the run placed: a new inode at the same path
       await writeFile(path.join(target, 'src', 'new.ts'), 'mine');
       await rename(path.join(target, 'src', 'new.ts'), path.join(target, 'src', 'main.ts'));
@@ -135,11 +135,12 @@ describe('the write engine: plan, check, apply', () => {
     const target = path.join(root, 'svc');
     await mkdir(target);
     const first = await checkPlan(project(target));
-    const second = await checkPlan({ ...project(target), newRoot: false });
+    const second = await checkPlan({ root: target, newRoot: false, creates: [file('package.json', '{"second":true}\n')], edits: [] });
     let outcome: unknown;
-    await applyPlan(first, at('place', 'test/app.test.ts', async () => (outcome = await applyPlan(second).catch((e: unknown) => e))));
+    await applyPlan(first, at('placed', 'package.json', async () => (outcome = await applyPlan(second).catch((e: unknown) => e))));
     expect((outcome as LoopsvcError).code).toBe('PATH_CONFLICT');
     expect(await listFiles(target)).toEqual(['.gitignore', 'package.json', 'src/main.ts', 'test/app.test.ts']);
+    expect(await readFile(path.join(target, 'package.json'), 'utf8')).toBe('{}\n');
   });
 
   it('checks the whole plan first: a path taken, a file where a folder goes, a name too long', async () => {
@@ -260,7 +261,7 @@ describe('a killed run', () => {
     const script = `
       import { writePlan } from ${JSON.stringify(path.join(REPO_ROOT, 'generators/write.ts'))};
       const plan = JSON.parse(process.argv[1]);
-      await writePlan(plan, { onStep: (s) => { if (s.kind === 'place' && s.path.endsWith(${JSON.stringify(killAt)})) process.kill(process.pid, 'SIGKILL'); } });
+      await writePlan(plan, { onStep: (s) => { if (s.kind === 'placed' && s.path.endsWith(${JSON.stringify(killAt)})) process.kill(process.pid, 'SIGKILL'); } });
     `;
     const result = await execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(project(target, creates))], { reject: false, cwd: REPO_ROOT });
     expect(result.signal).toBe('SIGKILL');
@@ -268,7 +269,7 @@ describe('a killed run', () => {
 
   it('leaves a marker that the next run recognises and cleans, removing only its own files', async () => {
     const target = path.join(root, 'svc');
-    await killedRun(target, FILES, 'test/app.test.ts');
+    await killedRun(target, FILES, 'src/main.ts');
     const [run] = await findInterrupted(target);
     expect(run).toMatchObject({ alive: false });
     expect(await listFiles(target)).toContain('src/main.ts');
