@@ -101,8 +101,9 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
   const sources = new Map<string, Buffer[]>();
   for (const layer of await layers(template, data.options)) {
-    for (const file of layer.files) {
-      const raw = await readFile(path.join(layer.root, file));
+    const raws = await Promise.all(layer.files.map((file) => readFile(path.join(layer.root, file)))); // read in parallel, laid in order
+    for (const [i, file] of layer.files.entries()) {
+      const raw = raws[i] ?? Buffer.alloc(0);
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
     }
   }
