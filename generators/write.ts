@@ -28,8 +28,10 @@ import { pathNameProblem } from './names.js';
  * - a killed run (SIGKILL, power loss) leaves its staging folder, `.loopsvc-<hex>/`, holding
  *   `run.json` (its pid and the folders it made). `recoverInterrupted(root)` finds it: a live pid
  *   is another run at work (reported); a dead one is cleaned, again only of its own files.
- * - `onStep` is called before every step of apply: tests use it to make a user's file appear,
+ * - `onStep` is called before every step of apply (and with `placed` after each file is in place;
+ *   files are staged and placed up to 16 at a time): tests use it to make a user's file appear,
  *   race a second run or send a signal at an exact moment, instead of sleeping.
+ * - it never deletes a file it did not create: a plan has no deletions.
  */
 
 /** A file to create, POSIX path relative to the plan's root. */
