@@ -75,20 +75,19 @@ describe('rules checks its whole plan before writing', () => {
   it('a package.json "main" with a quote gives a config that parses, merged or created', async () => {
     await mkdir(path.join(dir, 'lib'));
     await writeFile(path.join(dir, "lib/it's.js"), 'export {};\n');
-    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module', main: "lib/it's.js" }));
-    expect((await rules()).code).toBe(0);
-    const config = await readFile(path.join(dir, 'eslint.config.js'), 'utf8');
-    expect(config).toContain("main: ['lib/it\\'s.js']");
-    expect(() => parse(config, { ecmaVersion: 'latest', sourceType: 'module' })).not.toThrow();
+    const rulesGiveAValidConfig = async () => {
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module', main: "lib/it's.js" }));
+      expect((await rules()).code).toBe(0);
+      const config = await readFile(path.join(dir, 'eslint.config.js'), 'utf8');
+      expect(config).toContain("main: ['lib/it\\'s.js']");
+      expect(() => parse(config, { ecmaVersion: 'latest', sourceType: 'module' })).not.toThrow();
+    };
+    await rulesGiveAValidConfig(); // created
 
     // and merged into an existing config (this used to crash with a stack)
     await removeDir(path.join(dir, 'eslint'));
     await removeDir(path.join(dir, 'scripts'));
     await writeFile(path.join(dir, 'eslint.config.js'), 'export default [\n  { ignores: ["dist/"] },\n];\n');
-    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module', main: "lib/it's.js" }));
-    expect((await rules()).code).toBe(0);
-    const merged = await readFile(path.join(dir, 'eslint.config.js'), 'utf8');
-    expect(merged).toContain("main: ['lib/it\\'s.js']");
-    expect(() => parse(merged, { ecmaVersion: 'latest', sourceType: 'module' })).not.toThrow();
+    await rulesGiveAValidConfig();
   });
 });
