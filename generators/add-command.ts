@@ -1,9 +1,12 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
+import type { CommandIo } from './io.js';
 import { ADD_KINDS, KINDS, isAddKind } from './add/kinds.js';
 import { applyPlan, planAddition, problemsError } from './add/plan.js';
-import { lockfilePackageManager, pmCommands } from './package-manager.js';
+import { pmCommands } from './package-manager.js';
+import { projectPackageManager } from './workspace.js';
+import { recoverInterrupted } from './write.js';
 
 /**
  * `create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]`: grows a generated
@@ -32,12 +35,6 @@ import { lockfilePackageManager, pmCommands } from './package-manager.js';
  *   marker in package.json is needed (and none can drift from the code it describes).
  */
 
-export interface AddIo {
-  cwd: string;
-  out(line: string): void;
-  err(line: string): void;
-}
-
 const USAGE = 'usage: create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]';
 
 const HELP = `${USAGE}
@@ -54,7 +51,7 @@ service's registration point (never edits your code):
 Running it again with the same name changes nothing. It writes nothing when the name is invalid or
 taken, or when the registration point is missing or was edited by hand.`;
 
-export async function runAddCommand(argv: readonly string[], io: AddIo): Promise<0 | 1 | 2> {
+export async function runAddCommand(argv: readonly string[], io: CommandIo): Promise<0 | 1 | 2> {
   // 1. parse
   const args = parseAddArgs(argv);
   if (args.help) {
@@ -62,6 +59,7 @@ export async function runAddCommand(argv: readonly string[], io: AddIo): Promise
     return EXIT.ok;
   }
   const serviceDir = path.resolve(io.cwd, args.dir ?? '.');
+  if (!args.dryRun) for (const note of await recoverInterrupted(serviceDir)) io.out(note);
 
   // 2. plan: validate, render in memory
   const plan = await planAddition({ serviceDir, kind: args.kind, name: args.name });
@@ -84,23 +82,13 @@ export async function runAddCommand(argv: readonly string[], io: AddIo): Promise
   await applyPlan(plan);
 
   // 4. next steps
-  const run = runCommand(serviceDir);
+  const run = pmCommands(await projectPackageManager(serviceDir)).run;
   io.out(`added ${what} to ${serviceDir}\n\nNext steps:\n  edit ${plan.writes[0]?.path ?? KINDS[args.kind].sourceDir}\n  ${run} typecheck && ${run} lint && ${run} test`);
   return EXIT.ok;
 }
 
 function parseAddArgs(argv: readonly string[]): { kind: (typeof ADD_KINDS)[number]; name: string; dir?: string; dryRun: boolean; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { dir: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new LoopsvcError('INVALID_ARGS', `${(error as Error).message.split('\n')[0]}; ${USAGE}`);
-  }
+  const parsed = parseCommandLine(argv, { dir: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   const help = parsed.values.help === true;
   const [kind, name, ...extra] = parsed.positionals;
   if (help) return { kind: 'route', name: '', dryRun: false, help };
@@ -110,8 +98,4 @@ function parseAddArgs(argv: readonly string[]): { kind: (typeof ADD_KINDS)[numbe
   if (extra.length > 0) throw new LoopsvcError('INVALID_ARGS', `expected one ${kind} name, got ${[name, ...extra].map((p) => JSON.stringify(p)).join(', ')}; ${USAGE}`);
   if (parsed.values.dir === '') throw new LoopsvcError('INVALID_ARGS', `--dir needs a folder; ${USAGE}`);
   return { kind, name, dir: parsed.values.dir, dryRun: parsed.values['dry-run'] === true, help };
-}
-
-function runCommand(serviceDir: string): string {
-  return pmCommands(lockfilePackageManager(serviceDir)).run;
 }

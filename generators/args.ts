@@ -33,7 +33,7 @@ export const BUILT_IN_FLAGS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** Built-in flags plus `--<key>` (and `--no-<key>` for booleans) for every template option. */
 function parseOptions(): ParseOptions {
@@ -45,13 +45,29 @@ function parseOptions(): ParseOptions {
   return options;
 }
 
-export function parseFlags(argv: readonly string[]): Flags {
+/**
+ * parseArgs, strict, for every command: an unknown option or a missing value is one line ending in
+ * `usage`, and so is a flag given twice (parseArgs keeps the last one silently, which would let
+ * `--template worker … --template http-fastify` generate something the user did not mean).
+ */
+export function parseCommandLine<T extends ParseOptions>(argv: readonly string[], options: T, usage: string) {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: parseOptions(), allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true } as const);
   } catch (error) {
-    throw new LoopsvcError('INVALID_ARGS', `${describeParseError(error)}; run create-loopsvc --help for the usage`);
+    throw new LoopsvcError('INVALID_ARGS', `${describeParseError(error)}; ${usage}`);
   }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new LoopsvcError('INVALID_ARGS', `--${token.name} is given more than once; pass it once (${usage})`);
+    seen.add(token.name);
+  }
+  return parsed;
+}
+
+export function parseFlags(argv: readonly string[]): Flags {
+  const parsed = parseCommandLine(argv, parseOptions(), 'run create-loopsvc --help for the usage');
   const { positionals } = parsed;
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (positionals.length > 1) {

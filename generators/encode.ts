@@ -22,3 +22,9 @@ export function markdownText(value: string): string {
     .replace(/</g, '&lt;')
     .replace(/\r?\n/g, ' ');
 }
+
+/** A single-quoted TypeScript string literal (the style of the templates). */
+export function quote(value: string): string {
+  const escaped = value.replace(/[\\']/g, '\\$&').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `'${escaped}'`;
+}

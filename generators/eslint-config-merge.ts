@@ -27,7 +27,11 @@ interface Edit {
   text: string;
 }
 
-export function mergeEslintConfig(source: string, request: MergeRequest): MergeOutcome {
+export function mergeEslintConfig(text: string, request: MergeRequest): MergeOutcome {
+  // A byte order mark stays first and CRLF stays CRLF: the edits are written in the file's own style.
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const source = bom ? text.slice(1) : text;
+  const eol = source.includes('\r\n') ? '\r\n' : '\n';
   let program: Program;
   try {
     program = parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
@@ -51,12 +55,16 @@ export function mergeEslintConfig(source: string, request: MergeRequest): MergeO
   const localName = freeName(program);
   if (!localName) return { kind: 'cannot', reason: `the names ${PREFERRED_NAMES.join(', ')} are all taken` };
   const element = `...${localName}(${request.callArguments})`;
-  const edits = [importEdit(source, program, `import ${localName} from '${request.importFrom}';`), elementEdit(source, target, element)];
+  const edits = [importEdit(source, program, `import ${localName} from '${request.importFrom}';`, eol), ...elementEdit(source, target, element, eol)];
 
   let contents = source;
   for (const edit of edits.sort((a, b) => b.at - a.at)) contents = contents.slice(0, edit.at) + edit.text + contents.slice(edit.at);
-  parse(contents, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }); // our own edit must still parse
-  return { kind: 'merged', contents, localName };
+  try {
+    parse(contents, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }); // our own edit must still parse
+  } catch (error) {
+    return { kind: 'cannot', reason: `the merged config would not parse (${(error as Error).message})` };
+  }
+  return { kind: 'merged', contents: bom + contents, localName };
 }
 
 /** The lines a user adds by hand when the config cannot be merged. */
@@ -148,17 +156,16 @@ function freeName(program: Program): string | undefined {
 }
 
 /** A new line after the last import, or before the first statement when there is none. */
-function importEdit(source: string, program: Program, line: string): Edit {
+function importEdit(source: string, program: Program, line: string, eol: string): Edit {
   const imports = program.body.filter((s) => s.type === 'ImportDeclaration');
   const last = imports.at(-1);
   if (!last) {
     // before the first statement's line: after a hashbang and the file's leading comments
     const first = program.body[0];
     const at = first ? source.lastIndexOf('\n', first.start - 1) + 1 : source.startsWith('#!') ? source.indexOf('\n') + 1 : 0;
-    return { at, text: `${line}\n` };
+    return { at, text: `${line}${eol}` };
   }
-  const eol = source.indexOf('\n', last.end);
-  return eol === -1 ? { at: source.length, text: `\n${line}` } : { at: eol, text: `\n${line}` };
+  return { at: lineEnd(source, last.end), text: `${eol}${line}` };
 }
 
 /**
@@ -166,22 +173,29 @@ function importEdit(source: string, program: Program, line: string): Edit {
  * the last item's indentation when the list is multi-line (after its trailing comma, or adding
  * one), inline otherwise.
  */
-function elementEdit(source: string, target: ListTarget, element: string): Edit {
+function elementEdit(source: string, target: ListTarget, element: string, eol: string): Edit[] {
   const last = target.items.at(-1);
-  if (!last) return { at: target.open + 1, text: element };
+  if (!last) return [{ at: target.open + 1, text: element }];
   const after = skipTrivia(source, last.end);
   const trailingComma = source[after] === ',';
   if (lineOf(source, last.start) === lineOf(source, target.open)) {
-    return trailingComma ? { at: after + 1, text: ` ${element},` } : { at: last.end, text: `, ${element}` };
+    return [trailingComma ? { at: after + 1, text: ` ${element},` } : { at: last.end, text: `, ${element}` }];
   }
   const indent = /^[ \t]*/.exec(source.slice(source.lastIndexOf('\n', last.start) + 1))?.[0] ?? '';
-  if (trailingComma) {
-    const eol = source.indexOf('\n', after);
-    const rest = source.slice(after + 1, eol === -1 ? undefined : eol);
-    const at = /^\s*(\/\/.*)?$/.test(rest) && eol !== -1 ? eol : after + 1;
-    return { at, text: `\n${indent}${element},` };
-  }
-  return { at: last.end, text: `,\n${indent}${element},` };
+  // after a comment that ends the last item's line, so the comment stays on its own line
+  const from = trailingComma ? after + 1 : last.end;
+  const end = lineEnd(source, from);
+  const atLineEnd = /^\s*(\/\/.*)?$/.test(source.slice(from, end)) && end < source.length;
+  const insert: Edit = { at: atLineEnd ? end : from, text: `${eol}${indent}${element},` };
+  if (trailingComma) return [insert];
+  return insert.at === last.end ? [{ at: last.end, text: `,${insert.text}` }] : [{ at: last.end, text: ',' }, insert];
+}
+
+/** The offset where the line holding `from` ends (before its `\r\n` or `\n`). */
+function lineEnd(source: string, from: number): number {
+  const nl = source.indexOf('\n', from);
+  if (nl === -1) return source.length;
+  return source[nl - 1] === '\r' ? nl - 1 : nl;
 }
 
 /** The next offset after `from` that is not whitespace or a comment. */

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { run } from './exec.js';
 import { firstLine } from './errors.js';
 
 export type GitResult = { done: true } | { done: false; why: string };
@@ -11,7 +11,7 @@ const COMMIT_MESSAGE = 'Initial commit from create-loopsvc';
  * reason it was skipped is printed.
  */
 export async function initGit(cwd: string): Promise<GitResult> {
-  const git = (args: string[]) => execa('git', args, { cwd, stdio: 'pipe' });
+  const git = (args: string[]) => run('git', args, { cwd, stdio: 'pipe' }).done;
   try {
     await git(['--version']);
   } catch {

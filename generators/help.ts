@@ -38,10 +38,12 @@ ${templates}
 
 Exit codes:
   ${EXIT.ok}    done
-  ${EXIT.failed}    failed (the generated project is kept when only install failed)
-  ${EXIT.invalidInput}    invalid input (bad flag or value, non-empty target); nothing was written
+  ${EXIT.failed}    failed (environment, or a file that changed while writing: what the run wrote is
+       removed; the generated project is kept when only install failed)
+  ${EXIT.invalidInput}    invalid input (bad or repeated flag, bad value, non-empty target); nothing was written
   ${EXIT.conflicts}    update: done, with conflicts marked to resolve
-  ${EXIT.cancelled}  cancelled (Ctrl-C); nothing was written
+  ${EXIT.cancelled}  cancelled (Ctrl-C); nothing was written (during install: the project is kept)
+  143, 129  stopped by SIGTERM, SIGHUP while writing; what the run wrote is removed
 `;
 }
 

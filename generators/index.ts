@@ -1,7 +1,10 @@
+import { terminalText } from './errors.js';
 import { exitCodeFor, main } from './main.js';
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const err = (line: string): void => void process.stderr.write(`${line}\n`);
+// Every line reaches the terminal through here, escaped: a name or path from user input cannot
+// move the cursor, clear the screen or reorder the text around it.
+const out = (line: string): void => void process.stdout.write(`${terminalText(line)}\n`);
+const err = (line: string): void => void process.stderr.write(`${terminalText(line)}\n`);
 
 // A reader that goes away (`create-loopsvc --dry-run | head -1`) must not turn into a crash in the
 // middle of a run: the work goes on and its exit code still tells the outcome.

@@ -1,19 +1,38 @@
-import { execa } from 'execa';
-import { firstLine } from './errors.js';
+import { run } from './exec.js';
+import { firstLine, type StopSignal } from './errors.js';
 import { installCommandLine, pmCommands, type PackageManager } from './package-manager.js';
 
-export type InstallResult = { ok: true } | { ok: false; reason: string; retry: string };
+export type InstallResult = { ok: true } | { ok: false; reason: string; retry: string; signal?: StopSignal };
 
-/** Runs the package manager in the new project with its output shown. Never throws. */
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs the package manager in the new project with its output shown. Never throws. A signal
+ * during the install (Ctrl-C reaches the whole process group; SIGTERM and SIGHUP are passed on)
+ * stops the install, not this process: the caller says the project is kept and how to resume.
+ */
 export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
   const [command, ...args] = pmCommands(pm).install;
+  const retry = installCommandLine(pm);
+  let signal: StopSignal | undefined;
+  let running: ReturnType<typeof run> | undefined;
+  const onSignal = (s: StopSignal): void => {
+    signal ??= s;
+    running?.child.kill(s);
+  };
+  // listening before the spawn: a signal that comes as the package manager starts is ours too
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
-    await execa(command, args, { cwd, stdio: 'inherit' });
-    return { ok: true };
+    running = run(command, args, { cwd, stdio: 'inherit', packageManager: true });
+    const { done } = running;
+    await done;
+    return signal ? { ok: false, reason: `stopped by ${signal}`, retry, signal } : { ok: true };
   } catch (error) {
-    const retry = installCommandLine(pm);
+    if (signal) return { ok: false, reason: `stopped by ${signal}`, retry, signal };
     const code = (error as { code?: string }).code;
     const reason = code === 'ENOENT' ? `${command} is not installed or not on PATH` : firstLine(error);
     return { ok: false, reason, retry };
+  } finally {
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
   }
 }

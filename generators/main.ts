@@ -1,58 +1,53 @@
 import path from 'node:path';
-import { runAddCommand } from './add-command.js';
 import { parseFlags, type Flags } from './args.js';
-import { CancelledError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
+import { CancelledError, environmentError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
 import { initGit } from './git.js';
-import { applyRootEdit, planMonorepo, workspacePackageManager, type MonorepoPlan } from './monorepo.js';
+import type { MonorepoPlan } from './monorepo.js';
 import { helpText } from './help.js';
 import { installDependencies } from './install.js';
-import { shellQuote } from './names.js';
+import type { Io } from './io.js';
+import { cdCommand } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { nodeVersionNote } from './node-policy.js';
 import { packageManagerVersion, pmCommands } from './package-manager.js';
 import { describeOptions } from './registry.js';
 import { planService } from './plan-service.js';
-import { runRulesCommand } from './rules-command.js';
 import { checkTarget } from './target.js';
 import { SCAFFOLDER_VERSION } from './versions.js';
-import { runUpdateCommand } from './update/command.js';
 import { withRecord } from './update/record.js';
 import { findWorkspace, siblingScope, workspacePackageNames } from './workspace.js';
-import { writeProject } from './write.js';
-
-export interface Io {
-  argv: readonly string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  interactive: boolean;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+import { applyPlan, checkPlan, type Plan } from './write.js';
 
 /** The whole run, top to bottom. Returns the exit code; expected failures throw LoopsvcError. */
-export async function main(io: Io): Promise<ExitCode> {
+export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCode> {
   // `create-loopsvc rules …` adds the loop rules to an existing project instead;
   // `create-loopsvc add <route|command|job> <name>` grows a generated service.
-  if (io.argv[0] === 'rules') return runRulesCommand(io.argv.slice(1), io);
-  if (io.argv[0] === 'add') return runAddCommand(io.argv.slice(1), io);
   // `create-loopsvc update [dir]` brings a generated service to the current templates.
-  if (io.argv[0] === 'update') return runUpdateCommand(io.argv.slice(1), io);
+  // (Each loads only when asked for: acorn, for one, is for `rules` alone.)
+  if (io.argv[0] === 'rules') return (await import('./rules-command.js')).runRulesCommand(io.argv.slice(1), io);
+  if (io.argv[0] === 'add') return (await import('./add-command.js')).runAddCommand(io.argv.slice(1), io);
+  if (io.argv[0] === 'update') return (await import('./update/command.js')).runUpdateCommand(io.argv.slice(1), io);
 
   // 1. parse
   const flags = parseFlags(io.argv);
   if (flags.help) return print(io, helpText());
   if (flags.version) return print(io, SCAFFOLDER_VERSION);
 
-  // 2-5. options, monorepo plan, render, write (the part the plop generator shares)
+  // 2-6. options, monorepo plan, render, check, write (the part the plop generator shares)
   const generated = await generate(flags, io);
   if (!generated) return EXIT.ok; // --dry-run
   const { options, mono } = generated;
 
-  // 6. install: in the project, or once at the workspace root (no nested lockfile)
+  // 7. install: in the project, or once at the workspace root (no nested lockfile)
   const installDir = mono ? mono.workspace.root : options.target;
   const install = options.install ? await installDependencies(options.pm, installDir) : undefined;
+  const resume = `${cdCommand(path.relative(io.cwd, installDir) || '.')} && ${install?.ok === false ? install.retry : ''}`;
+  if (install && !install.ok && install.signal) {
+    io.err(`install interrupted (${install.signal}). The project is kept in ${options.dir}; resume with: ${resume}`);
+    throw new CancelledError(install.signal, true);
+  }
 
-  // 7. git: never a repository nested in a workspace
+  // 8. git: never a repository nested in a workspace
   if (mono) io.out(`git: skipped, the service is part of the workspace at ${mono.workspace.root}`);
   else if (!options.git) io.out('git: skipped, --no-git');
   else {
@@ -60,9 +55,9 @@ export async function main(io: Io): Promise<ExitCode> {
     io.out(git.done ? 'git: initialised with a first commit' : `git: skipped, ${git.why}`);
   }
 
-  // 8. next steps
+  // 9. next steps
   if (install && !install.ok) {
-    io.err(`install failed: ${install.reason}. The project is kept; retry with: cd ${shellQuote(path.relative(io.cwd, installDir) || '.')} && ${install.retry}`);
+    io.err(`install failed: ${install.reason}. The project is kept; retry with: ${resume}`);
     return EXIT.failed;
   }
   io.out(nextSteps(options, install?.ok === true, mono && path.relative(io.cwd, mono.workspace.root)));
@@ -76,22 +71,25 @@ export interface Generated {
 }
 
 /**
- * Steps 2 to 5 of a run, shared by the CLI and the plop generator: resolve options, plan for a
+ * Steps 2 to 6 of a run, shared by the CLI and the plop generator: resolve options, plan for a
  * monorepo, render in memory, print the decisions, then write atomically and register the service
  * with its workspace. Returns undefined for --dry-run, which writes nothing.
  */
-export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Generated | undefined> {
+export async function generate(flags: Flags, io: Io): Promise<Generated | undefined> {
   // 2. resolve options (flags, then prompts for what is missing); a monorepo around the cwd
   //    decides where a bare name goes and which scope the package name takes
   const cwdWorkspace = await findWorkspace(io.cwd);
   const scope = cwdWorkspace ? siblingScope(await workspacePackageNames(cwdWorkspace)) : undefined;
   const options = await resolveOptions(flags, { ...io, workspace: cwdWorkspace, scope });
-  const state = await checkTarget(options.target, options.dir);
+  const notes: string[] = [];
+  await checkTarget(options.target, options.dir, { dryRun: options.dryRun, notes });
+  for (const note of notes) io.out(note);
 
   // 3. monorepo mode: the workspace above the target owns the package manager, install and git
   const workspace = await findWorkspace(path.dirname(options.target));
-  const mono = workspace ? await planMonorepo(workspace, options.target) : undefined;
-  if (workspace) options.pm = workspacePackageManager(workspace, flags.pm);
+  const monorepo = workspace ? await import('./monorepo.js') : undefined;
+  const mono = workspace && monorepo ? await monorepo.planMonorepo(workspace, options.target) : undefined;
+  if (workspace && monorepo) options.pm = monorepo.workspacePackageManager(workspace, flags.pm);
 
   // 4. plan: the whole project rendered in memory (a standalone project gets its package
   //    manager's files, a service in a workspace leaves them to the root), and its record
@@ -103,6 +101,15 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
   if (nodeNote) decisions.push(nodeNote);
   if (mono) decisions.push(`package manager: ${options.pm} (the workspace's, from ${mono.workspace.packageManagerFrom}); dependencies install once at the root`);
   for (const decision of decisions) io.out(decision);
+
+  // 5. check the whole plan (every path, the root file of the workspace) before the first byte
+  const writes: Plan = {
+    root: options.target,
+    newRoot: true,
+    creates: plan,
+    edits: mono?.rootEdit ? [{ path: mono.rootEdit.file, before: mono.rootEdit.before, after: mono.rootEdit.after }] : [],
+  };
+  const checked = await checkPlan(writes);
   if (options.dryRun) {
     for (const file of plan) io.out(path.join(options.dir, file.path));
     if (mono?.rootEdit) io.out(`${path.relative(io.cwd, mono.rootEdit.file)}: would add ${mono.rootEdit.line}`);
@@ -110,10 +117,10 @@ export async function generate(flags: Flags, io: Omit<Io, 'argv'>): Promise<Gene
     return undefined;
   }
 
-  // 5. write, atomically; then register it with the workspace
-  await writeProject(plan, options.target, state);
+  // 6. write the project and register it with the workspace, as one transaction
+  await applyPlan(checked);
   io.out(`created ${options.dir}: ${summary(options)}, ${plan.length} files`);
-  if (mono?.rootEdit) await applyRootEdit(mono.rootEdit);
+  if (mono?.rootEdit) io.out(`registered in ${mono.rootEdit.file}: ${mono.rootEdit.line}`);
 
   return { options, mono };
 }
@@ -128,14 +135,14 @@ function nextSteps(options: Options, installed: boolean, root?: string): string 
   const pm = pmCommands(options.pm);
   const steps: string[] = [];
   if (!installed && root === '') steps.push(pm.install.join(' '));
-  else if (!installed && root !== undefined) steps.push(`(cd ${shellQuote(root)} && ${pm.install.join(' ')})`);
-  steps.push(`cd ${shellQuote(options.dir)}`);
+  else if (!installed && root !== undefined) steps.push(`(${cdCommand(root)} && ${pm.install.join(' ')})`);
+  steps.push(cdCommand(options.dir));
   if (!installed && root === undefined) steps.push(pm.install.join(' '));
   steps.push(`${pm.run} dev`);
   return `\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n\nThen: ${pm.run} test, ${pm.run} lint, ${pm.run} build && ${pm.run} start`;
 }
 
-function print(io: Io, text: string): ExitCode {
+function print(io: Pick<Io, 'out'>, text: string): ExitCode {
   io.out(text.trimEnd());
   return EXIT.ok;
 }
@@ -143,12 +150,13 @@ function print(io: Io, text: string): ExitCode {
 /** The one boundary: sorts every error into an exit code and one line (or a stack to report). */
 export function exitCodeFor(error: unknown, err: (line: string) => void): ExitCode {
   if (error instanceof CancelledError) {
-    err('cancelled');
-    return EXIT.cancelled;
-  }
-  if (error instanceof LoopsvcError) {
-    err(`error: ${error.message}`);
+    if (!error.quiet) err(error.signal === 'SIGINT' ? 'cancelled' : `stopped by ${error.signal}; what this run had written was removed`);
     return error.exitCode;
+  }
+  const known = error instanceof LoopsvcError ? error : environmentError(error);
+  if (known) {
+    err(`error: ${known.message}`);
+    return known.exitCode;
   }
   err(`unexpected error in create-loopsvc ${SCAFFOLDER_VERSION}, please report it with this output:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return EXIT.failed;

@@ -1,10 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import intersects from 'semver/ranges/intersects.js';
 import validRange from 'semver/ranges/valid.js';
 import { LoopsvcError } from './errors.js';
 import type { PlannedFile } from './render.js';
-import { coveredByGlobs, pnpmPackages, readText, type Workspace } from './workspace.js';
+import { editJson } from './json-edit.js';
+import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from './workspace.js';
+import { addYamlListItem } from './yaml-edit.js';
 
 /** A change to a file at the workspace root, planned before anything is written. */
 export interface RootEdit {
@@ -37,41 +39,46 @@ export async function planMonorepo(workspace: Workspace, target: string): Promis
       (workspace.tools.length > 0 ? ` (${workspace.tools.join(', ')} present)` : ''),
   ];
   let rootEdit: RootEdit | undefined;
+  const excluded = excludedBy(relative, workspace.globs);
+  if (excluded) {
+    throw new LoopsvcError(
+      'WORKSPACE_EXCLUDES_TARGET',
+      `${relative} is excluded from the workspace by ${JSON.stringify(excluded)} in ${workspace.globsFile}; choose another folder, or remove that line first (nothing was written)`,
+    );
+  }
   if (coveredByGlobs(relative, workspace.globs)) {
     decisions.push(`registration: ${relative} is covered by the workspace globs (${workspace.globs.join(', ')})`);
   } else {
-    const glob = `${path.posix.dirname(relative) === '.' ? relative : `${path.posix.dirname(relative)}/*`}`;
+    // the folder's siblings (`services/*`), or the folder itself at the root; its name taken literally
+    const pnpm = workspace.globsFile === 'pnpm-workspace.yaml';
+    const all = relative.split('/');
+    const segments = (all.length === 1 ? all : all.slice(0, -1)).map((segment) => (pnpm ? escapeGlob(segment) : escapeGlobForNpm(segment)));
+    if (segments.some((segment) => segment === undefined)) {
+      throw new LoopsvcError('WORKSPACE_GLOB_UNSAFE', `npm's workspace globs cannot name ${relative} literally (a brace or backslash in a folder name); rename the folder or choose another (nothing was written)`);
+    }
+    const joined = all.length === 1 ? segments.join('/') : `${segments.join('/')}/*`;
+    const glob = !pnpm && joined.startsWith('!') ? `./${joined}` : joined;
+    if (!coveredByGlobs(relative, [...workspace.globs, glob])) throw cannotEdit(path.join(workspace.root, workspace.globsFile), glob);
     rootEdit = await globEdit(workspace, glob);
     decisions.push(`registration: added "${glob}" to ${workspace.globsFile}`);
   }
   return { workspace, decisions, rootEdit };
 }
 
-/** Adds a glob to the workspace's package list, keeping the file's formatting, or stops. */
+/** Adds a glob to the workspace's package list, changing no other byte of the file, or stops. */
 async function globEdit(workspace: Workspace, glob: string): Promise<RootEdit> {
   const file = path.join(workspace.root, workspace.globsFile);
-  const before = (await readText(file)) ?? '';
+  const before = await readFile(file, 'utf8');
   if (workspace.globsFile === 'package.json') {
-    const pkg = JSON.parse(before) as { workspaces?: string[] | { packages?: string[] } };
-    if (Array.isArray(pkg.workspaces)) pkg.workspaces.push(glob);
-    else if (pkg.workspaces && Array.isArray(pkg.workspaces.packages)) pkg.workspaces.packages.push(glob);
-    else throw cannotEdit(file, `"workspaces": ["${glob}"]`);
-    const indent = /^\{\r?\n([ \t]+)"/.exec(before)?.[1] ?? '  ';
-    return { file, before, after: `${JSON.stringify(pkg, null, indent)}${before.endsWith('\n') ? '\n' : ''}`, line: `"${glob}"` };
+    const pkg = workspace.rootPackage;
+    const at = Array.isArray(pkg.workspaces) ? ['workspaces'] : Array.isArray(pkg.workspaces?.packages) ? ['workspaces', 'packages'] : undefined;
+    if (!at) throw cannotEdit(file, `"workspaces": ["${glob}"]`);
+    const list = (Array.isArray(pkg.workspaces) ? pkg.workspaces : pkg.workspaces?.packages) ?? [];
+    return { file, before, after: editJson(before, [...at, list.length], glob, { insert: true }), line: JSON.stringify(glob) };
   }
-  const lines = before.split('\n');
-  const start = lines.findIndex((l) => /^packages:\s*(#.*)?$/.test(l));
-  if (pnpmPackages(before) === undefined || start === -1) throw cannotEdit(file, `packages:\n  - '${glob}'`);
-  let last = start;
-  for (let i = start + 1; i < lines.length && /^(\s+-\s|\s*(#.*)?$)/.test(lines[i] ?? ''); i += 1) {
-    if (/^\s+-\s/.test(lines[i] ?? '')) last = i;
-  }
-  const sample = last > start ? (lines[last] ?? '') : "  - ''";
-  const indent = /^(\s+)-/.exec(sample)?.[1] ?? '  ';
-  const quote = /-\s+(['"])/.exec(sample)?.[1] ?? "'";
-  const line = `${indent}- ${quote}${glob}${quote}`;
-  lines.splice(last + 1, 0, line);
-  return { file, before, after: lines.join('\n'), line: line.trim() };
+  const after = addYamlListItem(before, 'packages', glob);
+  if (after === undefined) throw cannotEdit(file, `packages:\n  - '${glob}'`);
+  return { file, before, after, line: `- '${glob}'` };
 }
 
 function cannotEdit(file: string, lines: string): LoopsvcError {
@@ -91,9 +98,11 @@ export async function adaptToWorkspace(plan: readonly PlannedFile[], mono: Monor
   const base = await firstExisting(mono.workspace.root, TSCONFIG_BASES);
   return plan.map((file) => {
     if (file.path === 'package.json') {
-      const pkg = JSON.parse(file.contents.toString('utf8')) as { devDependencies?: Record<string, string> };
+      const pkg = JSON.parse(file.contents.toString('utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      const catalogued = useCatalogs(pkg, mono);
       const reused: string[] = [];
       for (const [name, ours] of Object.entries(pkg.devDependencies ?? {})) {
+        if (catalogued.has(name)) continue;
         const theirs = rootDev[name];
         if (!SHARED_DEV_TOOLS.includes(name) || theirs === undefined || theirs === ours) continue;
         if (validRange(theirs) && intersects(theirs, ours)) {
@@ -116,6 +125,34 @@ export async function adaptToWorkspace(plan: readonly PlannedFile[], mono: Monor
   });
 }
 
+/**
+ * In a pnpm workspace with catalogs, a dependency a catalog lists is written `catalog:` (the
+ * default catalog) or `catalog:<name>`, so the workspace keeps one version of it, when the
+ * catalog's range agrees with ours; otherwise ours is kept and the decision says why.
+ */
+function useCatalogs(pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }, mono: MonorepoPlan): Set<string> {
+  const catalogs = Object.entries(mono.workspace.catalogs).sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : 0));
+  const used = new Set<string>();
+  const taken: string[] = [];
+  for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+    for (const [name, ours] of Object.entries(deps ?? {})) {
+      const found = catalogs.find(([, entries]) => Object.hasOwn(entries, name));
+      if (!found) continue;
+      const [catalog, entries] = found;
+      const theirs = entries[name] ?? '';
+      if (validRange(theirs) && !intersects(theirs, ours)) {
+        mono.decisions.push(`versions: kept ${name} ${ours}; the ${catalog} catalog's ${theirs} does not satisfy it`);
+        continue;
+      }
+      deps![name] = catalog === 'default' ? 'catalog:' : `catalog:${catalog}`;
+      used.add(name);
+      taken.push(`${name} (${deps![name]} ${theirs})`);
+    }
+  }
+  if (taken.length > 0) mono.decisions.push(`versions: from the pnpm catalog: ${taken.join(', ')}`);
+  return used;
+}
+
 async function firstExisting(dir: string, names: readonly string[]): Promise<string | undefined> {
   for (const name of names) if ((await readText(path.join(dir, name))) !== undefined) return name;
   return undefined;
@@ -133,12 +170,4 @@ export function workspacePackageManager(workspace: Workspace, flag: string | und
     );
   }
   return workspace.packageManager;
-}
-
-/** Writes a planned root edit, unless the file changed since it was read (then it stops). */
-export async function applyRootEdit(edit: RootEdit): Promise<void> {
-  if ((await readText(edit.file)) !== edit.before) {
-    throw new LoopsvcError('WORKSPACE_CHANGED', `${edit.file} changed while the service was generated; add ${edit.line} to it yourself`, 1);
-  }
-  await writeFile(edit.file, edit.after);
 }

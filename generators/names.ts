@@ -1,6 +1,6 @@
 import path from 'node:path';
 import validate from 'validate-npm-package-name';
-import { LoopsvcError } from './errors.js';
+import { LoopsvcError, printable, UNPRINTABLE } from './errors.js';
 
 /** Why `name` cannot be a new npm package, or undefined when it can. */
 export function packageNameProblem(name: string): string | undefined {
@@ -43,4 +43,43 @@ export function packageNameFromDir(dir: string): string {
 /** POSIX shell quoting for paths we print in next-step commands. */
 export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The longest file or folder name Linux, macOS and Windows file systems accept, in bytes. */
+export const NAME_MAX_BYTES = 255;
+
+/**
+ * Why one path segment (a folder or file name) cannot be created safely, or undefined. Control
+ * characters, line breaks and bidirectional overrides are refused: they act on the terminal that
+ * prints the name and hide what the name really is.
+ */
+export function pathNameProblem(segment: string): string | undefined {
+  if (new RegExp(UNPRINTABLE.source, 'u').test(segment)) {
+    return `the name ${JSON.stringify(printable(segment))} contains a control character, line break or bidirectional override; type the name again without it`;
+  }
+  const bytes = Buffer.byteLength(segment);
+  if (bytes > NAME_MAX_BYTES) return `the name is ${bytes} bytes long, and file systems take at most ${NAME_MAX_BYTES}; choose a shorter one`;
+  return undefined;
+}
+
+/** Every segment of a directory as the user typed it, checked; one LoopsvcError (exit 2) when one is unsafe. */
+export function assertDirName(dir: string): string {
+  const problem = dirNameProblem(dir);
+  if (problem) throw new LoopsvcError('INVALID_DIR', `invalid directory ${JSON.stringify(printable(dir))}: ${problem}`);
+  return dir;
+}
+
+/** Why a directory typed by the user cannot be created safely, or undefined. */
+export function dirNameProblem(dir: string): string | undefined {
+  for (const segment of dir.split(/[\\/]/)) {
+    const problem = pathNameProblem(segment);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** `cd` to a folder as the user typed it: quoted, and never read as an option (`-x` → `./-x`). */
+export function cdCommand(dir: string): string {
+  const safe = dir.startsWith('-') ? `./${dir}` : dir;
+  return `cd ${shellQuote(safe)}`;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Flags } from './args.js';
 import { LoopsvcError } from './errors.js';
-import { assertPackageName, packageNameFromDir, packageNameProblem } from './names.js';
+import { assertDirName, assertPackageName, packageNameFromDir, packageNameProblem } from './names.js';
 import { detectPackageManager, installCommandLine, type PackageManager } from './package-manager.js';
 import { askDirectory, askInstall, askOption, askPackageName, askTemplate } from './prompts.js';
 import {
@@ -134,7 +134,7 @@ function checkOptionValue(option: TemplateOption, value: string | boolean): stri
 async function resolveDir(flags: Flags, ctx: OptionContext, notes: string[]): Promise<string> {
   if (flags.dir !== undefined) {
     if (flags.dir.trim() === '') throw new LoopsvcError('INVALID_DIR', 'the target directory is empty; pass a directory name as the first argument');
-    return placeInWorkspace(flags.dir, ctx, notes);
+    return placeInWorkspace(assertDirName(flags.dir), ctx, notes);
   }
   if (flags.yes) return placeInWorkspace(DEFAULT_DIR, ctx, notes);
   if (ctx.interactive) return askDirectory(placeInWorkspace(DEFAULT_DIR, ctx, []));

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { execa } from 'execa';
+import { run } from './exec.js';
 
 export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
@@ -31,9 +29,12 @@ export function versionFromUserAgent(pm: PackageManager, userAgent: string | und
  */
 export async function packageManagerVersion(pm: PackageManager, userAgent: string | undefined): Promise<string | undefined> {
   const fromAgent = versionFromUserAgent(pm, userAgent);
-  if (fromAgent) return fromAgent;
+  // npm's version changes nothing it generates (its Dockerfile runs the image's own npm ci)
+  if (fromAgent || pm === 'npm') return fromAgent;
   try {
-    const { stdout } = await execa(pm, ['--version'], { timeout: 10_000 });
+    const probe = run(pm, ['--version'], { cwd: process.cwd(), stdio: 'pipe', packageManager: true });
+    const timer = setTimeout(() => probe.child.kill(), 10_000);
+    const { stdout } = await probe.done.finally(() => clearTimeout(timer));
     const version = stdout.trim();
     return /^\d+\.\d+\.\d+$/.test(version) ? version : undefined;
   } catch {
@@ -73,11 +74,17 @@ export function isYarnBerry(pm: PackageManager, version: string | undefined): bo
   return pm === 'yarn' && version !== undefined && Number(version.split('.')[0]) >= 2;
 }
 
-/** Which package manager a project uses, by its lockfile (npm when there is none). */
-export function lockfilePackageManager(dir: string): PackageManager {
-  const has = (file: string) => existsSync(path.join(dir, file));
-  if (has('pnpm-lock.yaml')) return 'pnpm';
-  if (has('yarn.lock')) return 'yarn';
-  if (has('bun.lockb') || has('bun.lock')) return 'bun';
-  return 'npm';
+/** Lockfiles, in the order they decide when several are present. */
+const LOCKFILES: ReadonlyArray<readonly [string, PackageManager]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['package-lock.json', 'npm'],
+];
+
+/** The one lockfile check: which package manager a folder's lockfile belongs to, and that file. */
+export function lockfilePackageManager(entries: ReadonlySet<string>): { pm: PackageManager; from: string } | undefined {
+  const found = LOCKFILES.find(([file]) => entries.has(file));
+  return found ? { pm: found[1], from: found[0] } : undefined;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { adaptToWorkspace, type MonorepoPlan } from './monorepo.js';
+import type { MonorepoPlan } from './monorepo.js';
 import { withPackageManagerFiles, withWorkspaceDockerIgnore } from './pm-config.js';
 import { templateData, type PlannedFile, type RenderRequest } from './render.js';
 import { planProject } from './service-generator.js';
@@ -12,6 +12,9 @@ import { planProject } from './service-generator.js';
  */
 export async function planService(request: Omit<RenderRequest, 'workspaceDir'>, target: string, mono: MonorepoPlan | undefined): Promise<PlannedFile[]> {
   const workspaceDir = mono && path.relative(mono.workspace.root, target).split(path.sep).join('/');
-  const plan = await planProject(templateData({ ...request, workspaceDir }), target);
-  return mono ? withWorkspaceDockerIgnore(await adaptToWorkspace(plan, mono, target)) : withPackageManagerFiles(plan, { pm: request.pm, version: request.pmVersion });
+  const plan = await planProject(templateData({ ...request, workspaceDir }));
+  if (!mono) return withPackageManagerFiles(plan, { pm: request.pm, version: request.pmVersion });
+  // monorepo mode only: its modules load when a workspace is found
+  const { adaptToWorkspace } = await import('./monorepo.js');
+  return withWorkspaceDockerIgnore(await adaptToWorkspace(plan, mono, target));
 }

@@ -1,7 +1,8 @@
 import type { NodePlopAPI } from 'node-plop';
 import { KINDS } from './add/kinds.js';
 import { runAddCommand } from './add-command.js';
-import { parseFlags } from './args.js';
+import type { Flags } from './args.js';
+import { LoopsvcError } from './errors.js';
 import { generate } from './main.js';
 import { DEFAULT_DIR } from './options.js';
 import { runRulesCommand } from './rules-command.js';
@@ -25,9 +26,7 @@ export default function loopsvcGenerators(plop: NodePlopAPI): void {
     const lines: string[] = [];
     const io = { cwd: plop.getDestBasePath(), env: process.env, interactive: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     const values = answers as { dir: string; name: string; template: string; options: string };
-    const argv = [values.dir, '--template', values.template, ...optionFlags(values.options), '--no-install', '--no-git', '--yes'];
-    if (values.name.trim() !== '') argv.push('--name', values.name.trim());
-    await generate(parseFlags(argv), io);
+    await generate(serviceFlags(values), io);
     return lines.join('\n');
   });
 
@@ -106,7 +105,54 @@ function optionsHint(): string {
     .join(', ');
 }
 
-/** `source=postgres runner no-git-like` → the CLI's flags; `--source postgres` passes through. */
+/** The answers of the `service` generator as the CLI's flags: never installs, never runs git. */
+export function serviceFlags(answers: { dir: string; name: string; template: string; options: string }): Flags {
+  return {
+    dir: answers.dir,
+    template: answers.template,
+    name: answers.name.trim() === '' ? undefined : answers.name.trim(),
+    install: false,
+    git: false,
+    dryRun: false,
+    yes: true,
+    help: false,
+    version: false,
+    templateOptions: templateOptionsFromLine(answers.options),
+  };
+}
+
+/**
+ * `source=postgres runner no-runner` (or the CLI's `--source postgres`, `--runner`) → template
+ * options by key. Which template they belong to is checked later, as for the CLI's flags.
+ */
+export function templateOptionsFromLine(line: string): Record<string, string | boolean> {
+  const known = new Map(allOptions().map((o) => [o.key, o]));
+  const tokens = line.split(/\s+/).filter(Boolean);
+  const values: Record<string, string | boolean> = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!.replace(/^--?/, '');
+    const [rawKey, inline] = token.split('=', 2) as [string, string | undefined];
+    const negated = rawKey.startsWith('no-') && known.get(rawKey.slice(3))?.kind === 'boolean';
+    const key = negated ? rawKey.slice(3) : rawKey;
+    const option = known.get(key);
+    if (!option) {
+      throw new LoopsvcError('INVALID_ARGS', `unknown template option ${JSON.stringify(rawKey)}; use ${optionsHint()}`);
+    }
+    if (Object.hasOwn(values, key)) throw new LoopsvcError('INVALID_ARGS', `template option ${key} is given more than once; give it once`);
+    if (option.kind === 'boolean') values[key] = !negated;
+    else {
+      const value = inline ?? (tokens[i]!.startsWith('-') ? tokens[++i] : undefined);
+      if (value === undefined || value === '') throw new LoopsvcError('INVALID_ARGS', `template option ${key} needs a value, e.g. ${key}=${option.choices?.[0]?.value ?? 'x'}`);
+      values[key] = value;
+    }
+  }
+  return values;
+}
+
+/**
+ * `dry-run allow-dirty mode=webhook` → update's own argv (`--dry-run --allow-dirty --mode
+ * webhook`): `update` takes the CLI's flags beyond template options, so they pass as words.
+ */
 export function optionFlags(line: string): string[] {
   return line
     .split(/\s+/)

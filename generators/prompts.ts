@@ -1,6 +1,6 @@
-import prompts, { type PromptObject } from 'prompts';
+import type { PromptObject } from 'prompts';
 import { CancelledError } from './errors.js';
-import { packageNameProblem } from './names.js';
+import { dirNameProblem, packageNameProblem } from './names.js';
 import { TEMPLATES, type TemplateId, type TemplateOption } from './registry.js';
 
 /**
@@ -9,6 +9,7 @@ import { TEMPLATES, type TemplateId, type TemplateOption } from './registry.js';
  * boundary prints "cancelled" and exits 130 before anything touched the disk.
  */
 async function ask<T>(question: PromptObject<'value'>): Promise<T> {
+  const { default: prompts } = await import('prompts'); // loaded only when a person is asked
   const answer = await prompts(question, {
     onCancel: () => {
       throw new CancelledError();
@@ -33,7 +34,7 @@ export function askDirectory(initial: string): Promise<string> {
     name: 'value',
     message: 'Target directory',
     initial,
-    validate: (value: string) => (value.trim() === '' ? 'Type a directory name' : true),
+    validate: (value: string) => (value.trim() === '' ? 'Type a directory name' : (dirNameProblem(value.trim()) ?? true)),
     format: (value: string) => value.trim(),
   });
 }

@@ -1,19 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
-import { jsonString, markdownText, tsString } from './encode.js';
 import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js';
 import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
+import type { PlannedCreate } from './write.js';
 import { borrowedFiles, optionApplies, servesHttp, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
-/** One file of the project to be written: a POSIX path relative to the project root. */
-export interface PlannedFile {
-  path: string;
-  contents: Buffer;
-}
+/** One file of the project to be written (the write engine's PlannedCreate, as bytes). */
+export type PlannedFile = PlannedCreate & { contents: Buffer };
 
 /** The values a template may use. Only `.hbs` files see them, through the encoders. */
 export interface TemplateData {
@@ -70,10 +66,6 @@ const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
  */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
-const handlebars = Handlebars.create();
-handlebars.registerHelper('md', (value: unknown) => markdownText(String(value)));
-handlebars.registerHelper('json', (value: unknown) => jsonString(String(value)));
-handlebars.registerHelper('tsString', (value: unknown) => tsString(String(value)));
 
 /** `_gitignore` → `.gitignore` (npm drops dotfiles from packages); `README.md.hbs` → `README.md`. */
 export function destinationPath(sourcePath: string): string {
@@ -84,8 +76,10 @@ export function destinationPath(sourcePath: string): string {
     .replace(/\.hbs$/, '');
 }
 
-export function renderHandlebars(source: string, data: TemplateData): string {
-  return handlebars.compile(source, { noEscape: true, strict: true })({ ...data, node: NODE_DATA });
+/** Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it). */
+export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
+  const { compileTemplate } = await import('./handlebars.js');
+  return compileTemplate<TemplateData & { node: typeof NODE_DATA }>(source)({ ...data, node: NODE_DATA });
 }
 
 /** Every file of a template folder (overlays included), as POSIX paths relative to it. */
@@ -150,18 +144,21 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
   const sources = new Map<string, Buffer[]>();
   for (const layer of await layers(template, data.options)) {
-    for (const file of layer.files) {
-      const raw = await readFile(path.join(layer.root, file));
+    const raws = await Promise.all(layer.files.map((file) => readFile(path.join(layer.root, file)))); // read in parallel, laid in order
+    for (const [i, file] of layer.files.entries()) {
+      const raw = raws[i] ?? Buffer.alloc(0);
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
     }
   }
-  const files = [...sources].map(([source, raws]): PlannedFile => {
-    const target = destinationPath(source);
-    if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
-    const raw = raws[0] ?? Buffer.alloc(0);
-    if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(renderHandlebars(raw.toString('utf8'), data)) };
-    return { path: target, contents: raw };
-  });
+  const files = await Promise.all(
+    [...sources].map(async ([source, raws]): Promise<PlannedFile> => {
+      const target = destinationPath(source);
+      if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
+      const raw = raws[0] ?? Buffer.alloc(0);
+      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)) };
+      return { path: target, contents: raw };
+    }),
+  );
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -1,12 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './args.js';
 import { EXIT, LoopsvcError } from './errors.js';
+import type { CommandIo } from './io.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
 import { TEMPLATES_DIR } from './render.js';
+import { quote } from './encode.js';
+import { editJsonMembers } from './json-edit.js';
 import { lineDiff } from './rules/line-diff.js';
 import { versionOf } from './versions.js';
+import { installCommandLine } from './package-manager.js';
+import { projectPackageManager } from './workspace.js';
+import { applyPlan, checkPlan, planWrites, recoverInterrupted, type PlannedWrite } from './write.js';
 
 /**
  * `create-loopsvc rules [dir] [--dry-run]`: adds the loop rules to an existing project. It plans
@@ -14,12 +20,6 @@ import { versionOf } from './versions.js';
  * before writing anything if a step cannot be done safely, and never overwrites a file.
  * `argv` is what follows `rules` on the command line.
  */
-
-export interface RulesIo {
-  cwd: string;
-  out(line: string): void;
-  err(line: string): void;
-}
 
 const RULES_DIR = 'eslint/loop-rules';
 const CHECK_SCRIPT = 'scripts/check-loop.mjs';
@@ -31,14 +31,7 @@ const SOURCE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
 const USAGE = 'usage: create-loopsvc rules [dir] [--dry-run]';
 
-/** A file to create (`before` undefined) or to change. */
-interface PlannedWrite {
-  path: string;
-  before?: string;
-  after: string;
-}
-
-export async function runRulesCommand(argv: readonly string[], io: RulesIo): Promise<0 | 1 | 2> {
+export async function runRulesCommand(argv: readonly string[], io: CommandIo): Promise<0 | 1 | 2> {
   // 1. parse
   const { dir, dryRun, help } = parseRulesArgs(argv);
   if (help) {
@@ -46,6 +39,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
     return EXIT.ok;
   }
   const target = path.resolve(io.cwd, dir ?? '.');
+  if (!dryRun) for (const note of await recoverInterrupted(target)) io.out(note);
   const pkgText = await readFile(path.join(target, 'package.json'), 'utf8').catch(() => {
     throw new LoopsvcError('RULES_NO_PACKAGE_JSON', `no package.json in ${target}; run create-loopsvc rules in the project (or repo) root, or pass its folder`);
   });
@@ -77,7 +71,8 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
     );
   }
 
-  // 4. report, then write (unless --dry-run)
+  // 4. check the whole plan (free paths, writable files and folders), report, then write
+  const checked = await checkPlan(planWrites(target, writes));
   const verb = dryRun ? 'would ' : '';
   for (const w of writes) {
     if (w.before === undefined) {
@@ -92,26 +87,17 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
     io.out(`dry run: ${writes.length} file${writes.length === 1 ? '' : 's'} would be created or changed in ${target}; nothing was written`);
     return EXIT.ok;
   }
-  for (const w of writes) {
-    const file = path.join(target, w.path);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, w.after, { flag: w.before === undefined ? 'wx' : 'w' });
-  }
+  await applyPlan(checked);
   if (writes.length === 0) io.out(`the loop rules are already set up in ${target}; nothing changed`);
 
   // 5. next steps
-  const install = installCommand(target);
+  const install = installCommandLine(await projectPackageManager(target));
   io.out(`\nNext steps:\n  ${install}\n  npx eslint .\n  node ${CHECK_SCRIPT}\n\nEvery loop-rule message names its RULEBOOK id (R1.1 … R5.1) and the fix.`);
   return EXIT.ok;
 }
 
 function parseRulesArgs(argv: readonly string[]): { dir?: string; dryRun: boolean; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new LoopsvcError('INVALID_ARGS', `${(error as Error).message.split('\n')[0]}; ${USAGE}`);
-  }
+  const parsed = parseCommandLine(argv, { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (parsed.positionals.length > 1) {
     throw new LoopsvcError('INVALID_ARGS', `expected one project folder, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(', ')}; ${USAGE}`);
   }
@@ -131,7 +117,7 @@ interface PackageJson {
 
 function parsePackageJson(text: string, target: string): PackageJson {
   try {
-    const pkg: unknown = JSON.parse(text);
+    const pkg: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
     if (pkg && typeof pkg === 'object' && !Array.isArray(pkg)) return pkg as PackageJson;
   } catch {
     // reported below
@@ -172,7 +158,7 @@ function detectLayout(target: string, pkg: PackageJson): { callArguments: string
     const entry = candidates.find((c): c is string => typeof c === 'string' && SOURCE_EXT.test(c) && existsSync(path.join(target, c)));
     if (entry) {
       const main = path.posix.normalize(entry.split(path.sep).join('/'));
-      args.push(`main: [${JSON.stringify(main).replaceAll('"', "'")}]`);
+      args.push(`main: [${quote(main)}]`);
       notes.push(`composition root: ${main} (the only file allowed signal handlers and process.exit, R1.2)`);
     } else {
       notes.push('composition root: none found (src/main.*, package.json "main", server/index/app.js); pass main: [...] to loopRules in the ESLint config');
@@ -183,7 +169,7 @@ function detectLayout(target: string, pkg: PackageJson): { callArguments: string
 }
 
 /** Merge into the existing flat config, or create one; stop with the exact lines when unsafe. */
-async function eslintConfigWrite(target: string, pkg: PackageJson, request: MergeRequest, io: RulesIo): Promise<PlannedWrite | undefined> {
+async function eslintConfigWrite(target: string, pkg: PackageJson, request: MergeRequest, io: CommandIo): Promise<PlannedWrite | undefined> {
   const flat = FLAT_CONFIGS.find((f) => existsSync(path.join(target, f)));
   const { importLine, elementLine } = manualLines(request);
   const refuse = (file: string, reason: string, advice: string): never => {
@@ -215,28 +201,20 @@ async function eslintConfigWrite(target: string, pkg: PackageJson, request: Merg
   return { path: flat, before, after: outcome.contents };
 }
 
-/** Adds missing devDependencies and scripts; existing entries are never touched. */
+/**
+ * Adds missing devDependencies and scripts; existing entries are never touched, and neither is any
+ * other byte of the file (format-preserving edits: line endings, indentation, BOM, key order).
+ */
 function packageJsonWrite(before: string, pkg: PackageJson): PlannedWrite {
-  const next: PackageJson = structuredClone(pkg);
+  const members: Array<[string[], string]> = [];
   const present = (name: string) => Object.hasOwn(pkg.dependencies ?? {}, name) || Object.hasOwn(pkg.devDependencies ?? {}, name);
   for (const name of DEV_DEPENDENCIES) {
     if (present(name)) continue;
     const version = versionOf(name);
     if (!version) throw new Error(`no version for ${name} in the scaffolder's devDependencies`);
-    next.devDependencies = { ...next.devDependencies, [name]: version };
+    members.push([['devDependencies', name], version]);
   }
-  const scripts = { ...next.scripts };
-  if (!Object.hasOwn(scripts, 'lint')) scripts.lint = 'eslint .';
-  if (!Object.hasOwn(scripts, 'check:loop')) scripts['check:loop'] = `node ${CHECK_SCRIPT}`;
-  next.scripts = scripts;
-  const indent = /^\{\r?\n([ \t]+)"/.exec(before)?.[1] ?? 2;
-  const after = `${JSON.stringify(next, null, indent)}\n`;
-  return { path: 'package.json', before, after: JSON.stringify(next) === JSON.stringify(pkg) ? before : after };
-}
-
-function installCommand(target: string): string {
-  if (existsSync(path.join(target, 'pnpm-lock.yaml'))) return 'pnpm install';
-  if (existsSync(path.join(target, 'yarn.lock'))) return 'yarn install';
-  if (existsSync(path.join(target, 'bun.lockb')) || existsSync(path.join(target, 'bun.lock'))) return 'bun install';
-  return 'npm install';
+  if (!Object.hasOwn(pkg.scripts ?? {}, 'lint')) members.push([['scripts', 'lint'], 'eslint .']);
+  if (!Object.hasOwn(pkg.scripts ?? {}, 'check:loop')) members.push([['scripts', 'check:loop'], `node ${CHECK_SCRIPT}`]);
+  return { path: 'package.json', before, after: editJsonMembers(before, members) };
 }

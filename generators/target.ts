@@ -1,28 +1,39 @@
-import { readdir, stat } from 'node:fs/promises';
-import { LoopsvcError } from './errors.js';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { environmentError, LoopsvcError, printable } from './errors.js';
+import { findInterrupted, recoverInterrupted } from './write.js';
 
 export type TargetState = 'missing' | 'empty';
 
 /**
  * The target must not exist or must be an empty directory. Anything else stops the run before
- * a single byte is written: there is no option that deletes or overwrites the user's files.
+ * a single byte is written: there is no option that deletes or overwrites the user's files. What
+ * a killed run of ours left there is recognised: cleaned (`notes` says so) unless `dryRun`.
  */
-export async function checkTarget(dir: string, shown: string): Promise<TargetState> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw error;
+export async function checkTarget(dir: string, shown: string, options: { dryRun?: boolean; notes?: string[] } = {}): Promise<TargetState> {
+  const quoted = JSON.stringify(printable(shown));
+  const link = await lstat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    if (error.code === 'ENOTDIR') throw new LoopsvcError('TARGET_UNDER_FILE', `${quoted}: a part of the path is a file, not a folder; choose another target directory`);
+    throw environmentError(error, 'nothing was written') ?? error;
+  });
+  if (link === undefined) return 'missing';
+  const info = link.isSymbolicLink() ? await stat(dir).catch(() => undefined) : link;
+  if (info === undefined) {
+    throw new LoopsvcError('TARGET_DANGLING_LINK', `${quoted} is a symbolic link to a path that does not exist; remove the link or choose another target directory`);
   }
   if (!info.isDirectory()) {
-    throw new LoopsvcError('TARGET_NOT_DIR', `${JSON.stringify(shown)} exists and is not a directory; choose another target directory`);
+    throw new LoopsvcError('TARGET_NOT_DIR', `${quoted} exists and is not a directory; choose another target directory`);
   }
-  const entries = await readdir(dir);
+  const interrupted = await findInterrupted(dir);
+  if (interrupted.length > 0 && !options.dryRun) options.notes?.push(...(await recoverInterrupted(dir)));
+  const entries = await readdir(dir).catch((error: unknown) => {
+    throw environmentError(error, 'nothing was written') ?? error;
+  });
   if (entries.length > 0) {
+    const leftover = interrupted.length > 0 && options.dryRun ? ' (files of an interrupted create-loopsvc run: a real run removes them first)' : '';
     throw new LoopsvcError(
       'TARGET_NOT_EMPTY',
-      `${JSON.stringify(shown)} is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}); choose a new or empty directory, nothing was changed`,
+      `${quoted} is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'})${leftover}; choose a new or empty directory, nothing was changed`,
     );
   }
   return 'empty';

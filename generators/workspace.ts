@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { isPackageManager, type PackageManager } from './package-manager.js';
+import { isPackageManager, lockfilePackageManager, type PackageManager } from './package-manager.js';
 
 /**
  * A JavaScript monorepo found above the target: its root, how its packages are declared and
@@ -19,6 +19,8 @@ export interface Workspace {
   tools: string[];
   /** the root package.json, parsed */
   rootPackage: RootPackage;
+  /** pnpm catalogs by name (`default` is `catalog:`): dependency → range */
+  catalogs: Record<string, Record<string, string>>;
 }
 
 export interface RootPackage {
@@ -42,9 +44,12 @@ async function workspaceAt(root: string): Promise<Workspace | undefined> {
   const pnpmYaml = await readText(path.join(root, 'pnpm-workspace.yaml'));
   let globsFile: Workspace['globsFile'];
   let globs: string[];
+  let catalogs: Workspace['catalogs'] = {};
   if (pnpmYaml !== undefined) {
     globsFile = 'pnpm-workspace.yaml';
+    const { pnpmPackages, pnpmCatalogs } = await import('./yaml-edit.js'); // the YAML parser loads only here
     globs = pnpmPackages(pnpmYaml) ?? [];
+    catalogs = pnpmCatalogs(pnpmYaml);
   } else if (pkg?.workspaces) {
     globsFile = 'package.json';
     globs = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces.packages ?? []);
@@ -61,6 +66,7 @@ async function workspaceAt(root: string): Promise<Workspace | undefined> {
     packageManagerFrom: from,
     tools: ['turbo.json', 'nx.json'].filter((f) => entries.has(f)),
     rootPackage: pkg ?? {},
+    catalogs,
   };
 }
 
@@ -71,47 +77,56 @@ function workspacePackageManager(
 ): { pm: PackageManager; from: string } {
   const declared = pkg?.packageManager?.split('@')[0];
   if (declared && isPackageManager(declared)) return { pm: declared, from: `"packageManager": "${pkg?.packageManager}"` };
-  const lockfiles: Array<[string, PackageManager]> = [
-    ['pnpm-lock.yaml', 'pnpm'],
-    ['yarn.lock', 'yarn'],
-    ['bun.lock', 'bun'],
-    ['bun.lockb', 'bun'],
-    ['package-lock.json', 'npm'],
-  ];
-  const lock = lockfiles.find(([file]) => entries.has(file));
-  if (lock) return { pm: lock[1], from: lock[0] };
+  const lock = lockfilePackageManager(entries);
+  if (lock) return lock;
   return globsFile === 'pnpm-workspace.yaml' ? { pm: 'pnpm', from: 'pnpm-workspace.yaml' } : { pm: 'npm', from: '"workspaces" in package.json' };
 }
 
 /**
- * The `packages:` list of a pnpm-workspace.yaml, when it is written as a plain block list (the
- * form pnpm documents). Anything else returns undefined: we do not guess at YAML we cannot read.
+ * A glob as the package managers compare it: `./` and a trailing `/` carry no meaning, and a `!`
+ * left in front after `./` is a character (`./!svc` is the folder `!svc`), not a negation.
  */
-export function pnpmPackages(yaml: string): string[] | undefined {
-  const lines = yaml.split(/\r?\n/);
-  const start = lines.findIndex((l) => /^packages:\s*(#.*)?$/.test(l));
-  if (start === -1) return /^packages:/m.test(yaml) ? undefined : [];
-  const globs: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const item = /^\s+-\s+(['"]?)([^'"#]+?)\1\s*(#.*)?$/.exec(line);
-    if (!item?.[2]) break;
-    globs.push(item[2]);
-  }
-  return globs;
+function pattern(glob: string): string {
+  const plain = glob.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return plain.startsWith('!') ? `\\${plain}` : plain;
 }
 
-/** Whether a folder (relative to the root, POSIX) is one of the workspace's packages. */
+/**
+ * Whether a folder (relative to the root, POSIX) is one of the workspace's packages, the way the
+ * package managers resolve their globs: matched by a positive glob and by no negated one
+ * (`!packages/legacy` excludes wherever it is in the list).
+ */
 export function coveredByGlobs(relativeDir: string, globs: readonly string[]): boolean {
-  const positive = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\/$/, ''));
-  const negative = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/\/$/, ''));
-  return picomatch.isMatch(relativeDir, positive) && !(negative.length > 0 && picomatch.isMatch(relativeDir, negative));
+  const positive = globs.filter((g) => !g.startsWith('!'));
+  return positive.some((g) => picomatch.isMatch(relativeDir, pattern(g))) && excludedBy(relativeDir, globs) === undefined;
+}
+
+/** The negated glob that excludes a folder, if one does. */
+export function excludedBy(relativeDir: string, globs: readonly string[]): string | undefined {
+  return globs.find((g) => g.startsWith('!') && picomatch.isMatch(relativeDir, pattern(g.slice(1))));
+}
+
+/**
+ * A folder name as a glob that matches only itself, in the escape each globs file understands
+ * (both checked against the real package managers): pnpm-workspace.yaml takes backslashes
+ * (`\[ab\]`, `\!svc`); npm turns a backslash in `workspaces` into a path separator, so there each
+ * glob character becomes a one-character class (`[[]ab[]]`) and a leading `!` is preceded by `./`.
+ * npm expands braces even inside a class, so a brace cannot be written for it: undefined.
+ */
+export function escapeGlob(segment: string): string {
+  return segment.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
+}
+
+/** {@link escapeGlob} for npm's `workspaces`: undefined when npm cannot match the name literally. */
+export function escapeGlobForNpm(segment: string): string | undefined {
+  if (/[{}\\]/.test(segment)) return undefined;
+  return segment.replace(/[*?[\]()+@]/g, '[$&]');
 }
 
 /** The workspace's folder for services: an existing `services/*` or `apps/*` glob, in that order. */
 export function servicesFolder(globs: readonly string[]): string | undefined {
   for (const folder of ['services', 'apps']) {
-    if (globs.some((g) => g === `${folder}/*` || g === `${folder}/**` || g === `./${folder}/*`)) return folder;
+    if (globs.some((g) => ['*', '**'].some((star) => pattern(g) === `${folder}/${star}`))) return folder;
   }
   return undefined;
 }
@@ -161,6 +176,19 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
+/** A text file without its byte order mark (which JSON.parse and the globs do not expect). */
 export async function readText(file: string): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch(() => undefined);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text?.replace(/^\uFEFF/, '');
+}
+
+/**
+ * The package manager of a project: its workspace's when it is part of one (the lockfile lives at
+ * the root), else its own lockfile's, else npm.
+ */
+export async function projectPackageManager(dir: string): Promise<PackageManager> {
+  const workspace = await findWorkspace(dir);
+  if (workspace) return workspace.packageManager;
+  const entries = new Set(await readdir(dir).catch(() => [] as string[]));
+  return lockfilePackageManager(entries)?.pm ?? 'npm';
 }

@@ -1,65 +1,505 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, copyFile, link, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, statfs, unlink, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { CancelledError } from './errors.js';
-import type { PlannedFile } from './render.js';
-import type { TargetState } from './target.js';
+import { CancelledError, environmentError, EXIT, LoopsvcError, printable, type StopSignal } from './errors.js';
+import { pathNameProblem } from './names.js';
 
 /**
- * Writes the whole project into a staging folder beside the target, then moves it into place.
- * A new target is one atomic rename; an existing empty target (maybe the user's cwd) receives
- * the staged entries one by one. A failure or Ctrl-C at any point removes only what this run
- * created, so no partial project is left and a retry works.
+ * The one write engine: every command that writes (create, add, rules, workspace registration,
+ * update) goes through it, in three steps.
+ *
+ *   const plan: Plan = { root, newRoot, creates, edits };   // 1. plan, in memory
+ *   const checked = await checkPlan(plan);                    // 2. check all of it, write nothing
+ *   await applyPlan(checked, { onStep });                     // 3. apply, or roll back
+ *
+ * (`writePlan(plan)` is check then apply.) The guarantees:
+ * - check: every file to create is absent and its folders are folders the user can write; every
+ *   file to edit still holds `before` and is writable (a symlink is followed and kept); every name
+ *   fits the file system; the disk has room. A problem is one LoopsvcError, before the first byte.
+ * - apply: files are written complete into a staging folder inside `root` (so on its file
+ *   system), then placed with hard links, which never replace a path (EEXIST instead); folders
+ *   are made one by one with mkdir, which never replaces either; an edit is re-read under a lock
+ *   file and renamed over the original only while it still holds `before`. Where hard links are
+ *   not supported (EXDEV, EPERM, ENOTSUP), a file is copied with COPYFILE_EXCL, still exclusive.
+ * - rollback: any failure, SIGINT, SIGTERM or SIGHUP undoes exactly what this run did: files it
+ *   placed (only while they are still its own inode), folders it made (only while empty), edits
+ *   (only while the file still holds what it wrote). The user's files are never removed.
+ * - a killed run (SIGKILL, power loss) leaves its staging folder, `.loopsvc-<hex>/`, holding
+ *   `run.json` (its pid and the folders it made). `recoverInterrupted(root)` finds it: a live pid
+ *   is another run at work (reported); a dead one is cleaned, again only of its own files.
+ * - `onStep` is called before every step of apply (and with `placed` after each file is in place;
+ *   files are staged and placed up to 16 at a time): tests use it to make a user's file appear,
+ *   race a second run or send a signal at an exact moment, instead of sleeping.
+ * - it never deletes a file it did not create: a plan has no deletions.
  */
-export async function writeProject(plan: readonly PlannedFile[], target: string, state: TargetState): Promise<void> {
-  const parent = path.dirname(target);
-  const createdParents = await mkdirTracked(parent);
-  const staging = path.join(parent, `.${path.basename(target)}.loopsvc-${randomBytes(4).toString('hex')}`);
-  const moved: string[] = [];
-  let renamed = false;
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
+
+/** A file to create, POSIX path relative to the plan's root. */
+export interface PlannedCreate {
+  path: string;
+  contents: string | Buffer;
+}
+
+/** A file to change: absolute path, the content planning read, the content to write. */
+export interface PlannedEdit {
+  path: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * A change as commands list it, relative to their root: a file to create (`before` undefined) or
+ * to change (`before` is what planning read). `planWrites` turns a list into a Plan.
+ */
+export interface PlannedWrite {
+  path: string;
+  before?: string;
+  after: string;
+}
+
+export function planWrites(root: string, writes: readonly PlannedWrite[]): Plan {
+  return {
+    root,
+    newRoot: false,
+    creates: writes.filter((w) => w.before === undefined).map((w) => ({ path: w.path, contents: w.after })),
+    edits: writes.flatMap((w) => (w.before === undefined ? [] : [{ path: path.join(root, ...w.path.split('/')), before: w.before, after: w.after }])),
   };
-  process.on('SIGINT', onSigint);
+}
+
+export interface Plan {
+  /** the folder the run writes into (absolute); staging lives inside it */
+  root: string;
+  /** a new project: the root must be missing (then it is made, parents included) or empty */
+  newRoot: boolean;
+  creates: readonly PlannedCreate[];
+  edits: readonly PlannedEdit[];
+}
+
+/** A plan that passed the check, with the folders apply has to make (parents first). */
+export interface CheckedPlan extends Plan {
+  folders: string[];
+  /** root and its missing ancestors, outermost first, when the root does not exist */
+  missingAncestors: string[];
+  edits: Array<PlannedEdit & { real: string; mode: number }>;
+}
+
+export type Step =
+  | { kind: 'mkdir'; path: string }
+  | { kind: 'stage'; path: string }
+  | { kind: 'place'; path: string }
+  /** after a file is in place (files are placed up to 16 at a time, so this is the moment to know one is) */
+  | { kind: 'placed'; path: string }
+  | { kind: 'edit'; path: string };
+
+export interface ApplyHooks {
+  onStep?: (step: Step) => void | Promise<void>;
+}
+
+const STAGING_PREFIX = '.loopsvc-';
+const RUN_FILE = 'run.json';
+const LOCK_SUFFIX = '.loopsvc-lock';
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const NO_LINKS = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+export async function writePlan(plan: Plan, hooks: ApplyHooks = {}): Promise<void> {
+  await applyPlan(await checkPlan(plan), hooks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
+  const root = path.resolve(plan.root);
+  const missingAncestors: string[] = [];
+  for (const name of root.split(path.sep)) nameCheck(name, root);
+  const rootInfo = await lstatOrUndefined(root);
+  if (rootInfo === undefined) {
+    let dir = root;
+    for (; ; dir = path.dirname(dir)) {
+      const info = await lstatOrUndefined(dir);
+      if (info) break;
+      missingAncestors.unshift(dir);
+      if (path.dirname(dir) === dir) break;
+    }
+    await folderCheck(dir);
+  } else {
+    const info = rootInfo.isSymbolicLink() ? await stat(root).catch(() => undefined) : rootInfo;
+    if (info === undefined) {
+      throw new LoopsvcError('TARGET_DANGLING_LINK', `${printable(root)} is a symbolic link to a path that does not exist; remove the link or choose another directory`);
+    }
+    if (!info.isDirectory()) throw new LoopsvcError('TARGET_NOT_DIR', `${printable(root)} exists and is not a directory; choose another directory`);
+    await folderCheck(root);
+  }
+
+  const folders = new Set<string>();
+  const files = new Set(plan.creates.map((c) => c.path));
+  if (files.size !== plan.creates.length) throw new Error('a plan lists one file twice');
+  let bytes = 0;
+  for (const create of plan.creates) {
+    const parts = create.path.split('/');
+    for (const name of parts) nameCheck(name, path.join(root, create.path));
+    bytes += Buffer.byteLength(create.contents);
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (files.has(folder)) throw new Error(`a plan lists ${folder} as a file and as a folder`);
+      if (folders.has(folder)) continue;
+      const info = rootInfo ? await statOrUndefined(path.join(root, folder)) : undefined;
+      if (info === undefined) folders.add(folder);
+      else if (!info.isDirectory()) throw conflict(path.join(root, folder), 'is a file where a folder must go', false);
+    }
+    if (rootInfo && !folders.has(parts.slice(0, -1).join('/'))) {
+      const existing = await lstatOrUndefined(path.join(root, create.path));
+      if (existing) throw conflict(path.join(root, create.path), 'already exists, and nothing is ever overwritten', false);
+      if (parts.length > 1) await folderCheck(path.join(root, ...parts.slice(0, -1)));
+    }
+  }
+
+  const edits: CheckedPlan['edits'] = [];
+  for (const edit of plan.edits) {
+    const real = await realpath(edit.path).catch((error: unknown) => {
+      throw environmentError(error, 'nothing was written') ?? conflict(edit.path, 'cannot be read', false);
+    });
+    const now = await readFile(real, 'utf8');
+    if (now !== edit.before) throw changedMeanwhile(edit.path);
+    try {
+      await access(real, constants.W_OK);
+      await access(path.dirname(real), constants.W_OK | constants.X_OK);
+    } catch (error) {
+      throw environmentError(error, 'nothing was written') ?? error;
+    }
+    edits.push({ ...edit, real, mode: (await stat(real)).mode & 0o7777 });
+    bytes += Buffer.byteLength(edit.after);
+  }
+
+  await spaceCheck(rootInfo ? root : path.dirname(missingAncestors[0] ?? root), bytes);
+  return { ...plan, root, folders: [...folders].sort(byDepth), missingAncestors, edits };
+}
+
+function nameCheck(name: string, full: string): void {
+  const problem = pathNameProblem(name);
+  if (problem) throw new LoopsvcError('INVALID_PATH_NAME', `cannot create ${printable(full)}: ${problem}`);
+}
+
+/** A folder the run writes into must exist as a folder it can write. */
+async function folderCheck(dir: string): Promise<void> {
+  const info = await stat(dir).catch((error: unknown) => {
+    throw environmentError(error) ?? error;
+  });
+  if (!info.isDirectory()) throw new LoopsvcError('NOT_A_FOLDER', `${printable(dir)} is a file, not a folder; choose another location`);
   try {
-    await mkdir(staging);
-    for (const file of plan) {
-      const destination = path.join(staging, ...file.path.split('/'));
-      await mkdir(path.dirname(destination), { recursive: true });
-      await writeFile(destination, file.contents, { flag: 'wx' });
-      if (interrupted) throw new CancelledError();
-    }
-    if (state === 'missing') {
-      await rename(staging, target);
-      renamed = true;
-    } else {
-      for (const entry of await readdir(staging)) {
-        await rename(path.join(staging, entry), path.join(target, entry));
-        moved.push(entry);
-      }
-      await rmdir(staging);
-    }
-    if (interrupted) throw new CancelledError();
+    await access(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    if (renamed) await rm(target, { recursive: true, force: true });
-    for (const entry of moved) await rm(path.join(target, entry), { recursive: true, force: true });
-    for (const dir of createdParents.reverse()) await rmdir(dir).catch(() => undefined);
-    throw error;
-  } finally {
-    process.off('SIGINT', onSigint);
+    throw environmentError(error) ?? error;
   }
 }
 
-/** mkdir -p that reports which folders it created, so a rollback can remove just those. */
-async function mkdirTracked(dir: string): Promise<string[]> {
-  const first = await mkdir(dir, { recursive: true });
-  if (first === undefined) return [];
-  const created: string[] = [];
-  for (let current = dir; current.length >= first.length; current = path.dirname(current)) {
-    created.unshift(current);
-    if (current === first) break;
+/** Room for the files, with a margin for folders and metadata, where the file system says. */
+async function spaceCheck(dir: string, bytes: number): Promise<void> {
+  const fs = await statfs(dir).catch(() => undefined);
+  if (!fs || Number(fs.blocks) === 0) return; // a file system that reports no sizes (some network and FUSE ones)
+  const available = Number(fs.bavail) * Number(fs.bsize);
+  if (available < bytes + 1024 * 1024) {
+    throw new LoopsvcError('ENV_ENOSPC', `cannot write ${printable(dir)}: no space left on the device (${available} bytes free); free some space and retry; nothing was written`, EXIT.failed);
   }
-  return created;
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply and rollback
+
+interface Undo {
+  /** `ino` of a copy; a hard link shares the inode of its `staged` file */
+  placed: Array<{ file: string; staged: string; ino?: number }>;
+  folders: string[];
+  edits: Array<{ real: string; before: string; after: string; mode: number }>;
+  locks: string[];
+  staging?: string;
+}
+
+export async function applyPlan(plan: CheckedPlan, hooks: ApplyHooks = {}): Promise<void> {
+  let stopped: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    stopped ??= signal;
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const undo: Undo = { placed: [], folders: [], edits: [], locks: [] };
+  const step = async (s: Step): Promise<void> => {
+    await hooks.onStep?.(s);
+    if (stopped) throw new CancelledError(stopped);
+  };
+  try {
+    await apply(plan, undo, step);
+    if (stopped) throw new CancelledError(stopped);
+  } catch (error) {
+    await rollback(undo);
+    throw describeFailure(error);
+  } finally {
+    await Promise.all(undo.locks.map((lock) => rm(lock, { force: true })));
+    if (undo.staging) await rm(undo.staging, { recursive: true, force: true });
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<void>): Promise<void> {
+  const { root } = plan;
+  // the root and its parents, each made alone so a folder that appears meanwhile is never claimed
+  for (const dir of plan.missingAncestors) {
+    await step({ kind: 'mkdir', path: dir });
+    if (await mkdirOwn(dir)) undo.folders.push(dir);
+    else if (dir === root && plan.newRoot) await mustBeEmpty(root);
+  }
+
+  // staging, inside the root: same file system, and the marker of a run in progress
+  const staging = path.join(root, `${STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
+  await mkdir(staging);
+  undo.staging = staging;
+  const run = { pid: process.pid, folders: [...undo.folders.filter((f) => f !== root), ...plan.folders.map((f) => path.join(root, f))], root: undo.folders.includes(root) };
+  await writeFile(path.join(staging, RUN_FILE), `${JSON.stringify(run)}\n`, { flag: 'wx' });
+  if (plan.newRoot) await mustBeEmpty(root, path.basename(staging));
+
+  // files in parallel (bounded), folders in order: a folder before what goes in it
+  const staged = (create: PlannedCreate) => path.join(staging, 'files', ...create.path.split('/'));
+  for (const dir of new Set(plan.creates.map((c) => path.dirname(staged(c))))) await mkdir(dir, { recursive: true });
+  await eachLimited(plan.creates, async (create) => {
+    await step({ kind: 'stage', path: create.path });
+    await writeFile(staged(create), create.contents, { flag: 'wx' });
+  });
+
+  for (const folder of plan.folders) {
+    const dir = path.join(root, ...folder.split('/'));
+    await step({ kind: 'mkdir', path: dir });
+    if (await mkdirOwn(dir)) undo.folders.push(dir);
+  }
+  await eachLimited(plan.creates, async (create) => {
+    const file = path.join(root, ...create.path.split('/'));
+    await step({ kind: 'place', path: file });
+    const copied = await placeExclusive(staged(create), file);
+    // a hard link is the staged file's inode (compared at rollback); a copy has its own
+    undo.placed.push({ file, staged: staged(create), ino: copied ? (await lstat(file)).ino : undefined });
+    await step({ kind: 'placed', path: file });
+  });
+
+  for (const edit of plan.edits) {
+    await step({ kind: 'edit', path: edit.path });
+    const lock = `${edit.real}${LOCK_SUFFIX}`;
+    await takeLock(lock, edit.path);
+    undo.locks.push(lock);
+    await replaceIf(edit.real, edit.before, edit.after, edit.mode, edit.path);
+    undo.edits.push(edit);
+  }
+}
+
+/** mkdir of one folder: true when this run made it, false when a folder is already there. */
+async function mkdirOwn(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!(await stat(dir)).isDirectory()) throw conflict(dir, 'appeared as a file while writing');
+    return false;
+  }
+}
+
+async function mustBeEmpty(root: string, ours?: string): Promise<void> {
+  const others = (await readdir(root)).filter((e) => e !== ours);
+  if (others.length > 0) {
+    throw new LoopsvcError(
+      'TARGET_CHANGED',
+      `${printable(root)} is no longer empty (${others.slice(0, 3).map((e) => printable(e)).join(', ')} appeared: another program or run is writing there); nothing of it was touched`,
+      EXIT.failed,
+    );
+  }
+}
+
+/** Puts a complete file at `file`, never replacing anything there; true when it had to copy. */
+async function placeExclusive(staged: string, file: string): Promise<boolean> {
+  try {
+    await link(staged, file);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw conflict(file, 'appeared while writing (another program or run wrote it) and was kept');
+    if (!NO_LINKS.has(code)) throw error;
+    try {
+      await copyFile(staged, file, constants.COPYFILE_EXCL);
+      return true;
+    } catch (copyError) {
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw conflict(file, 'appeared while writing (another program or run wrote it) and was kept');
+      await unlink(file).catch(() => undefined); // COPYFILE_EXCL made it, so a partial copy is this run's
+      throw copyError;
+    }
+  }
+}
+
+/** A lock file beside an edited file, so two runs never edit it at once; a dead run's lock is taken over. */
+async function takeLock(lock: string, shown: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+      if (attempt > 0 || isAlive(pid)) {
+        throw new LoopsvcError(
+          'FILE_LOCKED',
+          `${printable(shown)} is being edited by another create-loopsvc run (pid ${Number.isNaN(pid) ? '?' : pid}, lock ${printable(lock)}); wait for it, or delete the lock if no run is active`,
+          EXIT.failed,
+        );
+      }
+      await rm(lock, { force: true });
+    }
+  }
+}
+
+/** Replaces `real` with `after` (atomically, by rename) only while it holds `expected`. */
+async function replaceIf(real: string, expected: string, after: string, mode: number, shown: string): Promise<void> {
+  const temp = path.join(path.dirname(real), `${STAGING_PREFIX}edit-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(temp, after, { flag: 'wx', mode });
+    await chmod(temp, mode);
+    if ((await readFile(real, 'utf8')) !== expected) throw changedMeanwhile(shown);
+    await rename(temp, real);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function rollback(undo: Undo): Promise<void> {
+  for (const edit of undo.edits.reverse()) {
+    await replaceIf(edit.real, edit.after, edit.before, edit.mode, edit.real).catch(() => undefined);
+  }
+  for (const placed of undo.placed.reverse()) {
+    const info = await lstat(placed.file).catch(() => undefined);
+    const ours = placed.ino ?? (await lstat(placed.staged).catch(() => undefined))?.ino;
+    if (info && ours !== undefined && info.ino === ours) await unlink(placed.file).catch(() => undefined);
+  }
+  if (undo.staging) await rm(undo.staging, { recursive: true, force: true });
+  undo.staging = undefined;
+  for (const dir of undo.folders.sort(byDepth).reverse()) await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * `fn` for every item, at most `limit` at a time. On the first failure no new item starts, and
+ * the ones in flight are awaited before it is thrown: a rollback must see everything that happened.
+ */
+async function eachLimited<T>(items: readonly T[], fn: (item: T) => Promise<void>, limit = 16): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++] as T;
+      await fn(item).catch((error: unknown) => {
+        failure ??= { error };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+}
+
+function describeFailure(error: unknown): unknown {
+  if (error instanceof CancelledError || error instanceof LoopsvcError) return error;
+  return environmentError(error, 'what this run had written was removed') ?? error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// runs that were killed
+
+export interface Interrupted {
+  staging: string;
+  pid: number;
+  alive: boolean;
+}
+
+/** Staging folders of other runs inside `root`: their pid, and whether that process still runs. */
+export async function findInterrupted(root: string): Promise<Interrupted[]> {
+  const entries = await readdir(root).catch(() => [] as string[]);
+  const found: Interrupted[] = [];
+  for (const entry of entries.filter((e) => e.startsWith(STAGING_PREFIX))) {
+    const staging = path.join(root, entry);
+    const run = await readFile(path.join(staging, RUN_FILE), 'utf8').then(
+      (text) => JSON.parse(text) as { pid?: number },
+      () => undefined,
+    );
+    if (typeof run?.pid !== 'number') continue;
+    found.push({ staging, pid: run.pid, alive: run.pid !== process.pid && isAlive(run.pid) });
+  }
+  return found;
+}
+
+/**
+ * Removes what a killed run left in `root`: the files it had placed (still its own inodes, the
+ * same as its staged copies), the folders it made (when empty), its staging folder. A run that is
+ * still alive is reported instead. Returns one line per cleaned run, for the CLI to print.
+ */
+export async function recoverInterrupted(root: string): Promise<string[]> {
+  const notes: string[] = [];
+  for (const run of await findInterrupted(root)) {
+    if (run.alive) {
+      throw new LoopsvcError(
+        'RUN_IN_PROGRESS',
+        `another create-loopsvc run (pid ${run.pid}) is writing into ${printable(root)}; wait for it to finish, or stop it and re-run`,
+        EXIT.failed,
+      );
+    }
+    const meta = JSON.parse(await readFile(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean };
+    const stagedRoot = path.join(run.staging, 'files');
+    const staged = await readdir(stagedRoot, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of staged.filter((e) => e.isFile())) {
+      const copy = path.join(entry.parentPath, entry.name);
+      const placed = path.join(root, path.relative(stagedRoot, copy));
+      const [a, b] = await Promise.all([lstat(copy), lstat(placed).catch(() => undefined)]);
+      if (b && a.ino === b.ino && a.dev === b.dev) await unlink(placed);
+    }
+    await rm(run.staging, { recursive: true, force: true });
+    for (const dir of [...(meta.folders ?? [])].sort(byDepth).reverse()) {
+      if (dir.startsWith(root + path.sep)) await rmdir(dir).catch(() => undefined);
+    }
+    notes.push(`recovered: removed what an interrupted create-loopsvc run (pid ${run.pid}) had left in ${printable(root)}`);
+  }
+  return notes;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A path in the way: found by the check (bad input, exit 2), or appeared while applying (exit 1). */
+function conflict(file: string, what: string, applying = true): LoopsvcError {
+  return applying
+    ? new LoopsvcError('PATH_CONFLICT', `${printable(file)} ${what}; nothing of yours was changed, and what this run had written was removed`, EXIT.failed)
+    : new LoopsvcError('PATH_CONFLICT', `${printable(file)} ${what}; move it aside or choose another location (nothing was written)`);
+}
+
+function changedMeanwhile(file: string): LoopsvcError {
+  return new LoopsvcError('FILE_CHANGED', `${printable(file)} changed while create-loopsvc was running; nothing was written, re-run to plan again`, EXIT.failed);
+}
+
+function byDepth(a: string, b: string): number {
+  return a.split(/[\\/]/).length - b.split(/[\\/]/).length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+async function lstatOrUndefined(file: string) {
+  return lstat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw environmentError(error) ?? error;
+  });
+}
+
+async function statOrUndefined(file: string) {
+  return stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw environmentError(error) ?? error;
+  });
 }

@@ -1,24 +1,8 @@
 // Bundles the CLI with zero runtime dependencies (as create-vite ships), so `npm create loopsvc`
 // installs a single package. Everything it imports is inlined.
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-
-// node-plop imports inquirer for its own prompt runner, which this CLI never calls: questions
-// are asked with `prompts`, and generators run through `runActions`. Inquirer and what it pulls
-// in (rxjs, iconv-lite, ...) would be ~800 KiB of the bundle, so it is replaced by a stub that
-// fails loudly if that ever changes. The real `plop` CLI brings its own inquirer.
-const stubInquirer = {
-  name: 'stub-inquirer',
-  setup(b) {
-    b.onResolve({ filter: /^inquirer$/ }, () => ({ path: 'inquirer', namespace: 'stub' }));
-    b.onLoad({ filter: /^inquirer$/, namespace: 'stub' }, () => ({
-      contents:
-        "const unavailable = () => { throw new Error('node-plop prompts are not bundled; create-loopsvc asks with prompts'); };\n" +
-        'export default { registerPrompt: unavailable, prompt: unavailable };',
-      loader: 'js',
-    }));
-  },
-};
 
 await rm('dist', { recursive: true, force: true }); // no stale chunks in the package
 
@@ -29,6 +13,15 @@ const stubSourceMap = {
   setup(b) {
     b.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'stub' }));
     b.onLoad({ filter: /^source-map$/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+// jsonc-parser's "main" is a UMD build whose internal require() calls esbuild cannot follow; its
+// ES module build (its "module" field) bundles like any other.
+const jsoncParserEsm = {
+  name: 'jsonc-parser-esm',
+  setup(b) {
+    b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: fileURLToPath(import.meta.resolve('jsonc-parser/lib/esm/main.js')) }));
   },
 };
 
@@ -47,7 +40,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [stubInquirer, stubSourceMap],
+  plugins: [stubSourceMap, jsoncParserEsm],
   // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
   banner: { js: "import { createRequire as __loopsvcRequire } from 'node:module'; const require = __loopsvcRequire(import.meta.url);" },
 });

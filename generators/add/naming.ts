@@ -38,7 +38,7 @@ export function nameProblem(kind: AddKind, raw: string): string | undefined {
     return `invalid ${kind} name ${JSON.stringify(raw)}: expected ${spec.grammar} (at most ${MAX_LENGTH[kind]} characters), e.g. ${spec.example}`;
   }
   const module = moduleOf(kind, name);
-  const reason = spec.reserved[module];
+  const reason = Object.hasOwn(spec.reserved, module) ? spec.reserved[module] : undefined; // `constructor` is a name like any other
   if (reason !== undefined) return `${kind} name ${JSON.stringify(raw)} is taken by the template: ${reason}; choose another name`;
   return undefined;
 }

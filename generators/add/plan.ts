@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT, LoopsvcError } from '../errors.js';
+import { LoopsvcError } from '../errors.js';
+import { planWrites, writePlan, type PlannedWrite } from '../write.js';
 import { findTemplate } from '../registry.js';
 import { ADD_KINDS, KINDS, type AddKind } from './kinds.js';
 import { entryFor, nameProblem, type Entry } from './naming.js';
@@ -19,13 +19,6 @@ export interface AddRequest {
   serviceDir: string;
   kind: AddKind;
   name: string;
-}
-
-/** A file to create (`before` undefined) or to replace (`before` is what planning read). */
-export interface PlannedWrite {
-  path: string;
-  before?: string;
-  after: string;
 }
 
 export interface AddProblem {
@@ -130,29 +123,13 @@ async function notThisTemplate(kind: AddKind, serviceDir: string, read: (file: s
   ];
 }
 
-/** Writes a plan: new files first (never replacing one), then the registration point, atomically. */
+/**
+ * Writes a plan through the write engine: the new files first (never replacing one), then the
+ * registration point, re-checked under a lock; a failure or a signal removes the new files again.
+ */
 export async function applyPlan(plan: AddPlan): Promise<void> {
   if (plan.problems.length > 0) throw problemsError(plan);
-  for (const write of plan.writes) {
-    const file = path.join(plan.serviceDir, write.path);
-    if (write.before === undefined) {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, write.after, { flag: 'wx' });
-      continue;
-    }
-    const now = await readFile(file, 'utf8');
-    if (now !== write.before) {
-      throw new LoopsvcError('ADD_CHANGED_MEANWHILE', `${write.path} changed while create-loopsvc add was running; re-run it`, EXIT.failed);
-    }
-    // Written beside it and renamed over it, so the registration point is never half written.
-    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, write.after, { flag: 'wx' });
-      await rename(temp, file);
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
+  await writePlan(planWrites(plan.serviceDir, plan.writes));
 }
 
 /** A plan's problems as the one-line error the CLI prints (exit 2). */

@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import { compileTemplate, type Template } from '../handlebars.js';
 import { TEMPLATES_DIR } from '../render.js';
 import { KINDS, type AddKind } from './kinds.js';
 import type { Entry } from './naming.js';
 
 /**
- * Renders the files of `add` from `templates/<id>/_add/<kind>/*.hbs`. Like the project templates,
- * they are compiled without HTML escaping and in strict mode, and every value goes in through a
- * helper that encodes it for its place: `ident` (an identifier), `quote` (a single-quoted
- * TypeScript string, the style of the templates) and `comment` (text inside a comment). `concat`
- * only joins values, for one of those to encode.
+ * Renders the files of `add` from `templates/<id>/_add/<kind>/*.hbs`, with the one Handlebars
+ * setup (generators/handlebars.ts). Every value goes in through a helper that encodes it for its
+ * place: `ident` (an identifier), `quote` (a single-quoted TypeScript string) and `comment` (text
+ * inside a comment); `concat` only joins values, for one of those to encode.
  */
 
 /** The `_add` folder: its files belong to the generator, not to generated projects. */
@@ -26,27 +25,7 @@ export const ADD_FILES = {
 /** The encoders a value may go in through; `concat` is allowed only inside one of them. */
 export const ADD_HELPERS = ['ident', 'quote', 'comment'] as const;
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-const handlebars = Handlebars.create();
-handlebars.registerHelper('ident', (value: unknown) => {
-  const text = String(value);
-  if (!IDENTIFIER.test(text)) throw new Error(`not an identifier: ${JSON.stringify(text)}`);
-  return text;
-});
-handlebars.registerHelper('quote', (value: unknown) => quote(String(value)));
-handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-handlebars.registerHelper('comment', (value: unknown) => {
-  const text = String(value);
-  if (/\*\/|[\r\n\u2028\u2029]/.test(text)) throw new Error(`cannot go in a comment: ${JSON.stringify(text)}`);
-  return text;
-});
-
-/** A single-quoted TypeScript string literal. */
-export function quote(value: string): string {
-  const escaped = value.replace(/[\\']/g, '\\$&').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  return `'${escaped}'`;
-}
+export { quote } from '../encode.js';
 
 /** What the entry templates see. */
 export interface EntryData {
@@ -64,7 +43,7 @@ export interface IndexData {
   entries: readonly (Entry & { importPath: string })[];
 }
 
-type Compiled = ReturnType<typeof handlebars.compile>;
+type Compiled = Template<EntryData | IndexData>;
 const cache = new Map<string, Compiled>();
 
 async function template(kind: AddKind, file: string): Promise<Compiled> {
@@ -72,7 +51,7 @@ async function template(kind: AddKind, file: string): Promise<Compiled> {
   let compiled = cache.get(key);
   if (!compiled) {
     const source = await readFile(path.join(TEMPLATES_DIR, KINDS[kind].template, ADD_DIR, kind, file), 'utf8');
-    compiled = handlebars.compile(source, { noEscape: true, strict: true });
+    compiled = compileTemplate<EntryData | IndexData>(source);
     cache.set(key, compiled);
   }
   return compiled;

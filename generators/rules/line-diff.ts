@@ -1,3 +1,5 @@
+import { diffArrays } from 'diff';
+
 /** One line that differs: `+` added (line number in the new text), `-` removed (in the old). */
 export interface LineChange {
   kind: '+' | '-';
@@ -6,31 +8,34 @@ export interface LineChange {
 }
 
 /**
- * The lines that differ between two small texts (config files), by longest common subsequence,
- * so "what it says it changed" is exactly what differs and every other line is untouched.
+ * Past this many differing lines the diff stops looking for the shortest edit and reports the
+ * rest as replaced: Myers' algorithm is O((N+M)·D) in time and O(N+M) in memory, so a large,
+ * mostly equal file (the case of a config edit) stays fast, and a pathological pair stays bounded.
+ */
+const MAX_EDIT_LENGTH = 2000;
+
+/**
+ * The lines that differ between two texts (Myers' diff, from the `diff` package), so "what it
+ * says it changed" is exactly what differs and every other line is untouched.
  */
 export function lineDiff(before: string, after: string): LineChange[] {
   const a = before.split('\n');
   const b = after.split('\n');
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
+  const parts = diffArrays(a, b, { maxEditLength: MAX_EDIT_LENGTH }) ?? [
+    { value: a, removed: true, added: false, count: a.length },
+    { value: b, added: true, removed: false, count: b.length },
+  ];
   const changes: LineChange[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      i++;
-      j++;
-    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
-      changes.push({ kind: '-', line: i + 1, text: a[i]! }); // removals first, as diff shows them
-      i++;
-    } else {
-      changes.push({ kind: '+', line: j + 1, text: b[j]! });
-      j++;
+  for (const part of parts) {
+    for (const text of part.value) {
+      if (part.removed) changes.push({ kind: '-', line: ++i, text });
+      else if (part.added) changes.push({ kind: '+', line: ++j, text });
+      else {
+        i++;
+        j++;
+      }
     }
   }
   return changes;

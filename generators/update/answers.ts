@@ -6,11 +6,11 @@ import { EXIT, LoopsvcError } from '../errors.js';
 import { planService } from '../plan-service.js';
 import type { MonorepoPlan } from '../monorepo.js';
 import { resolveOptions } from '../options.js';
-import { lockfilePackageManager, type PackageManager } from '../package-manager.js';
+import type { PackageManager } from '../package-manager.js';
 import { describeOptions, findTemplate, optionApplies, optionMatrix, templateOptions, type OptionValues, type TemplateId } from '../registry.js';
 import type { PlannedFile } from '../render.js';
 import { SCAFFOLDER_VERSION } from '../versions.js';
-import { readJson } from '../workspace.js';
+import { projectPackageManager, readJson } from '../workspace.js';
 import type { BaseFiles } from './plan.js';
 import { gitBlobId, RECORD_FILE, withRecord, type Answers } from './record.js';
 import { renderWithPackage } from './render-old.js';
@@ -87,7 +87,7 @@ export async function detectAnswers(serviceDir: string, request: DetectRequest):
     templates = await recognisedTemplates(serviceDir);
     if (templates.length !== 1) throw new LoopsvcError('TEMPLATE_UNKNOWN', `cannot tell which template generated ${serviceDir}; pass --template <id>`);
   }
-  const pm = request.pm ?? lockfilePackageManager(serviceDir);
+  const pm = request.pm ?? (await projectPackageManager(serviceDir));
   const combos = templates.flatMap((template) =>
     optionMatrix(template).map((options): Answers => ({ template, options, name: pkg.name!, pm })),
   );

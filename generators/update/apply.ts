@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { capture } from '../exec.js';
 import { CancelledError, EXIT, LoopsvcError } from '../errors.js';
 import type { UpdatePlan } from './plan.js';
 
@@ -71,6 +71,6 @@ async function replaceFile(file: string, contents: Buffer): Promise<void> {
  */
 async function keepBases(plan: UpdatePlan): Promise<void> {
   for (const contents of plan.bases) {
-    await execa('git', ['hash-object', '-w', '--stdin'], { cwd: plan.serviceDir, input: contents, reject: false });
+    await capture('git', ['hash-object', '-w', '--stdin'], { cwd: plan.serviceDir, input: contents });
   }
 }

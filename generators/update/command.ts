@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
+import { capture } from '../exec.js';
 import gt from 'semver/functions/gt.js';
 import { describeParseError, templateOptionFlags } from '../args.js';
 import { EXIT, LoopsvcError, type ExitCode } from '../errors.js';
@@ -179,12 +179,12 @@ function recordedBase(serviceDir: string, record: ServiceRecord, spec: string, a
 }
 
 async function checkWorkTree(serviceDir: string, shown: string, allowDirty: boolean): Promise<void> {
-  const inside = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: serviceDir, reject: false });
+  const inside = await capture('git', ['rev-parse', '--is-inside-work-tree'], { cwd: serviceDir });
   if (inside.exitCode !== 0 || String(inside.stdout).trim() !== 'true') {
     throw new LoopsvcError('NOT_A_REPO', `${shown} is not in a git repository; update merges against the generated files git holds: run git init && git add -A && git commit, then update`);
   }
   if (allowDirty) return;
-  const status = await execa('git', ['status', '--porcelain', '--', '.'], { cwd: serviceDir, reject: false });
+  const status = await capture('git', ['status', '--porcelain', '--', '.'], { cwd: serviceDir });
   const dirty = String(status.stdout).split('\n').filter(Boolean);
   if (dirty.length > 0) {
     throw new LoopsvcError('DIRTY', `${shown} has ${dirty.length} uncommitted change${dirty.length === 1 ? '' : 's'} (${dirty[0]?.slice(3)}${dirty.length > 1 ? ', …' : ''}); commit or stash them first, or pass --allow-dirty`);

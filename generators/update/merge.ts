@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { execa } from 'execa';
+import { capture } from '../exec.js';
 import { EXIT, LoopsvcError } from '../errors.js';
 
 /** The labels conflict markers carry: `<<<<<<< yours`, `>>>>>>> create-loopsvc 0.2.0`. */
@@ -29,11 +29,11 @@ export async function mergeText(ours: Buffer, base: Buffer, theirs: Buffer, labe
     const files = { ours: path.join(dir, 'ours'), base: path.join(dir, 'base'), theirs: path.join(dir, 'theirs') };
     await Promise.all([writeFile(files.ours, ours), writeFile(files.base, base), writeFile(files.theirs, theirs)]);
     const args = ['merge-file', '-p', '-L', labels.ours, '-L', labels.base, '-L', labels.theirs, files.ours, files.base, files.theirs];
-    const result = await execa('git', args, { reject: false, encoding: 'buffer', stripFinalNewline: false });
+    const result = await capture('git', args);
     const code = result.exitCode ?? -1;
     // 0: clean, 1..127: that many conflicts, anything else: git failed
     if (code < 0 || code > 127) {
-      throw new LoopsvcError('MERGE_FAILED', `git merge-file failed (${String(result.stderr).trim() || `exit ${code}`}); is git installed?`, EXIT.failed);
+      throw new LoopsvcError('MERGE_FAILED', `git merge-file failed (${result.stderr.trim() || `exit ${code}`}); is git installed?`, EXIT.failed);
     }
     return { contents: Buffer.from(result.stdout), conflicts: code };
   } finally {

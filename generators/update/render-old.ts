@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { capture } from '../exec.js';
 import { EXIT, firstLine, LoopsvcError } from '../errors.js';
 import type { PlannedFile } from '../render.js';
 import { RECORD_FILE, type Answers } from './record.js';
@@ -15,7 +15,7 @@ import { RECORD_FILE, type Answers } from './record.js';
 
 /** A blob from the repository around `dir`, or undefined when this clone does not have it. */
 export async function gitBlob(dir: string, id: string): Promise<Buffer | undefined> {
-  const result = await execa('git', ['cat-file', 'blob', id], { cwd: dir, reject: false, encoding: 'buffer', stripFinalNewline: false });
+  const result = await capture('git', ['cat-file', 'blob', id], { cwd: dir });
   return result.exitCode === 0 ? Buffer.from(result.stdout) : undefined;
 }
 
@@ -38,7 +38,7 @@ export function answerFlags(answers: Answers): string[] {
 
 /** The version a package spec runs (`create-loopsvc --version`), for messages and the conflict labels. */
 export async function packageVersion(spec: string): Promise<string> {
-  const result = await execa('npm', ['exec', '--yes', '--package', spec, '--', 'create-loopsvc', '--version'], { reject: false, stdin: 'ignore', env: { npm_config_user_agent: '' } });
+  const result = await capture('npm', ['exec', '--yes', '--package', spec, '--', 'create-loopsvc', '--version'], { env: { npm_config_user_agent: '' } });
   return result.exitCode === 0 ? String(result.stdout).trim() : spec;
 }
 
@@ -48,11 +48,11 @@ export async function renderWithPackage(spec: string, answers: Answers): Promise
   try {
     const target = path.join(scratch, 'service');
     const args = ['exec', '--yes', '--package', spec, '--', 'create-loopsvc', target, ...answerFlags(answers), '--no-install', '--no-git', '--yes'];
-    const result = await execa('npm', args, { cwd: scratch, reject: false, stdin: 'ignore', env: { npm_config_user_agent: '' }, timeout: 5 * 60_000 });
+    const result = await capture('npm', args, { cwd: scratch, env: { npm_config_user_agent: '' }, timeoutMs: 5 * 60_000 });
     if (result.exitCode !== 0) {
       throw new LoopsvcError(
         'OLD_RENDER_FAILED',
-        `could not render ${answers.template} with ${spec} (${firstLine(result)}); pass --from-package <tarball or folder> of the version that generated the service`,
+        `could not render ${answers.template} with ${spec} (${firstLine(result.stderr || result.error?.message || `exit ${result.exitCode}`)}); pass --from-package <tarball or folder> of the version that generated the service`,
         EXIT.failed,
       );
     }

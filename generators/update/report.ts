@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { capture } from '../exec.js';
 import type { UpdatePlan } from './plan.js';
 import { RECORD_FILE } from './record.js';
 
@@ -37,7 +37,7 @@ export async function unifiedDiff(plan: UpdatePlan): Promise<string> {
     }
     await mkdir(path.join(scratch, 'a'), { recursive: true });
     await mkdir(path.join(scratch, 'b'), { recursive: true });
-    const result = await execa('git', ['diff', '--no-index', '--no-color', '--no-ext-diff', '--src-prefix=', '--dst-prefix=', 'a', 'b'], { cwd: scratch, reject: false });
+    const result = await capture('git', ['diff', '--no-index', '--no-color', '--no-ext-diff', '--src-prefix=', '--dst-prefix=', 'a', 'b'], { cwd: scratch });
     // paths come out as a/<file> and b/<file>, which is what a reader expects
     return String(result.stdout);
   } finally {

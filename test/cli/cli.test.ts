@@ -216,6 +216,15 @@ describe('interactive (through a pseudo-terminal)', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
+  it('a control character typed into the directory prompt (Ctrl-U) is refused there, never made a folder', async () => {
+    const r = await typeInto('--template http-fastify', [
+      { after: /Target directory/, send: '\x15svc\r' },
+      { after: /control character, line break or bidirectional override/, send: '\x03' },
+    ]);
+    expect(r.exitCode).toBe(130);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
   it("asks for the chosen template's options, then generates that variant", async () => {
     const r = await typeInto('svc --template worker --no-git --no-install', [
       { after: /Where jobs come from/, send: '\x1b[B\r' }, // arrow down to PostgreSQL, enter

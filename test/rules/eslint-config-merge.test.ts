@@ -75,3 +75,23 @@ describe('mergeEslintConfig', () => {
     expect(outcome.kind === 'cannot' && outcome.reason).toContain(reason);
   });
 });
+
+describe('mergeEslintConfig keeps the file\'s own bytes', () => {
+  it('CRLF stays CRLF: every line it adds ends in CRLF, none is split', () => {
+    const before = "import js from '@eslint/js';\r\n\r\nexport default [\r\n  js.configs.recommended,\r\n];\r\n";
+    const after = merged(before);
+    expect(after).toBe(`import js from '@eslint/js';\r\n${IMPORT}\r\n\r\nexport default [\r\n  js.configs.recommended,\r\n  ${SPREAD},\r\n];\r\n`);
+    expect(after.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('a byte order mark stays the first byte', () => {
+    const after = merged("\uFEFFimport js from '@eslint/js';\nexport default [js.configs.recommended];\n");
+    expect(after.startsWith(`\uFEFFimport js from '@eslint/js';\n${IMPORT}\n`)).toBe(true);
+    expect(after.indexOf('\uFEFF', 1)).toBe(-1);
+  });
+
+  it('a trailing comment on the last element stays on its line', () => {
+    const before = "export default [\n  { rules: {} } // mine\n];\n";
+    expect(merged(before)).toBe(`${IMPORT}\nexport default [\n  { rules: {} }, // mine\n  ${SPREAD},\n];\n`);
+  });
+});

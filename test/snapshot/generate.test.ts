@@ -27,7 +27,7 @@ const PM_VERSIONS: Record<PackageManager, string> = { npm: '11.19.1', pnpm: '12.
 async function render(template: TemplateId, options: OptionValues, name = 'svc', pm: PackageManager = 'npm'): Promise<Map<string, string>> {
   // fixed versions, as a create run through that manager would report them
   const pmVersion = PM_VERSIONS[pm];
-  const rendered = await planProject(templateData({ name, template, options, pm, pmVersion }), '/nonexistent/never-written');
+  const rendered = await planProject(templateData({ name, template, options, pm, pmVersion }));
   const plan = withPackageManagerFiles(rendered, { pm, version: pmVersion });
   return new Map(plan.map((f) => [f.path, f.contents.toString('utf8')]));
 }

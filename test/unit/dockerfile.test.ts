@@ -20,7 +20,7 @@ const MANAGERS: Array<{ pm: PackageManager; version: string; install: RegExp; pr
 ];
 
 async function dockerfile(template: (typeof TEMPLATE_IDS)[number], options: Record<string, string | boolean>, pm: PackageManager, version: string, workspaceDir?: string) {
-  const plan = await planProject(templateData({ name: '@acme/svc', template, options, pm, pmVersion: version, workspaceDir }), '/nonexistent');
+  const plan = await planProject(templateData({ name: '@acme/svc', template, options, pm, pmVersion: version, workspaceDir }));
   return plan.find((f) => f.path === 'Dockerfile')?.contents.toString('utf8') ?? '';
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoopsvcError } from '../../generators/errors.js';
-import { assertPackageName, packageNameFromDir, packageNameProblem, shellQuote } from '../../generators/names.js';
+import { assertPackageName, cdCommand, dirNameProblem, packageNameFromDir, packageNameProblem, pathNameProblem, shellQuote } from '../../generators/names.js';
 
 describe('package names', () => {
   it.each(['my-service', '@acme/orders', 'svc.v2'])('accepts %s', (name) => {
@@ -70,5 +70,24 @@ describe('shellQuote', () => {
   it("single-quotes the rest and escapes '", () => {
     expect(shellQuote(`my "svc" & it's`)).toBe(`'my "svc" & it'\\''s'`);
     expect(shellQuote('$(rm -rf ~)')).toBe(`'$(rm -rf ~)'`);
+  });
+});
+
+describe('directory names', () => {
+  it.each(['\u0015svc', 'svc\n', 'a\rb', 'x\u001b[31m', 'evil\u202etxt.exe', 'a\u2066b', 'tab\there', 'del\u007f'])('refuses %j (the prompt uses the same check)', (dir) => {
+    expect(dirNameProblem(dir)).toMatch(/control character, line break or bidirectional override/);
+  });
+
+  it('accepts ordinary names, Unicode included, up to 255 bytes per segment', () => {
+    expect(dirNameProblem('services/orders')).toBeUndefined();
+    expect(dirNameProblem('сервис')).toBeUndefined();
+    expect(pathNameProblem('a'.repeat(255))).toBeUndefined();
+    expect(pathNameProblem('é'.repeat(128))).toMatch(/256 bytes long/);
+  });
+
+  it('cd to a folder that starts with a dash is never read as an option', () => {
+    expect(cdCommand('-x')).toBe('cd ./-x');
+    expect(cdCommand('my app')).toBe("cd 'my app'");
+    expect(cdCommand('svc')).toBe('cd svc');
   });
 });

@@ -18,7 +18,7 @@ describe('the Node policy', () => {
   it('is what every generated variant declares, types against and runs on', async () => {
     for (const template of TEMPLATE_IDS) {
       for (const options of optionMatrix(template)) {
-        const plan = await planProject(templateData({ name: 'svc', template, options, pm: 'npm' }), '/nonexistent');
+        const plan = await planProject(templateData({ name: 'svc', template, options, pm: 'npm' }));
         const file = (p: string) => plan.find((f) => f.path === p)?.contents.toString('utf8') ?? '';
         const pkg = JSON.parse(file('package.json')) as { engines: { node: string }; devDependencies: Record<string, string> };
         expect(pkg.engines.node, template).toBe(NODE_ENGINES);

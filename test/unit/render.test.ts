@@ -21,13 +21,13 @@ describe('destinationPath', () => {
 });
 
 describe('renderHandlebars', () => {
-  it('never HTML-escapes: the encoders are the only encoding', () => {
-    const out = renderHandlebars('{{pmRun}} | {{md name}} | {{json name}} | {{tsString name}}', { ...DATA, name: `a&b<"'>` });
+  it('never HTML-escapes: the encoders are the only encoding', async () => {
+    const out = await renderHandlebars('{{pmRun}} | {{md name}} | {{json name}} | {{tsString name}}', { ...DATA, name: `a&b<"'>` });
     expect(out).toBe(`npm run | a&amp;b&lt;\\"\\'\\> | "a&b<\\"'>" | "a&b<\\"'>"`);
   });
 
-  it('fails on a variable the data does not have, instead of rendering nothing', () => {
-    expect(() => renderHandlebars('{{nope}}', DATA)).toThrow(/nope/);
+  it('fails on a variable the data does not have, instead of rendering nothing', async () => {
+    await expect(renderHandlebars('{{nope}}', DATA)).rejects.toThrow(/nope/);
   });
 });
 

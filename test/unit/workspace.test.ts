@@ -3,21 +3,54 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoopsvcError } from '../../generators/errors.js';
 import { adaptToWorkspace, planMonorepo, workspacePackageManager } from '../../generators/monorepo.js';
-import { coveredByGlobs, findWorkspace, pnpmPackages, servicesFolder, siblingScope } from '../../generators/workspace.js';
+import { coveredByGlobs, escapeGlob, escapeGlobForNpm, findWorkspace, servicesFolder, siblingScope } from '../../generators/workspace.js';
+import { pnpmCatalogs, pnpmPackages } from '../../generators/yaml-edit.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 describe('reading a workspace', () => {
-  it('reads the block list of pnpm-workspace.yaml, and refuses shapes it cannot read', () => {
+  it('reads the packages of pnpm-workspace.yaml with a YAML parser, in every layout, and refuses what is not a list', () => {
     expect(pnpmPackages("packages:\n  - 'apps/*'\n  - \"packages/*\" # libs\n  - tools\n\ncatalog:\n  x: 1\n")).toEqual(['apps/*', 'packages/*', 'tools']);
-    expect(pnpmPackages('packages: [apps/*, packages/*]\n')).toBeUndefined();
+    expect(pnpmPackages('packages:\n- apps/*\n- libs/*\n')).toEqual(['apps/*', 'libs/*']); // zero indent
+    expect(pnpmPackages('packages: [apps/*, packages/*]\n')).toEqual(['apps/*', 'packages/*']);
+    expect(pnpmPackages('packages:\n  [apps/*,\n   "libs/*"]\n')).toEqual(['apps/*', 'libs/*']);
     expect(pnpmPackages('catalog:\n  x: 1\n')).toEqual([]);
+    expect(pnpmPackages('packages: apps/*\n')).toBeUndefined();
+    expect(pnpmPackages('packages:\n  - [nested]\n')).toBeUndefined();
+    expect(pnpmPackages('packages: [unclosed\n')).toBeUndefined();
   });
 
-  it('matches folders against the globs, negations included', () => {
+  it('reads the default and the named pnpm catalogs', () => {
+    expect(pnpmCatalogs('catalog:\n  typescript: ^5.9.0\ncatalogs:\n  test:\n    vitest: ^4.0.0\n')).toEqual({ default: { typescript: '^5.9.0' }, test: { vitest: '^4.0.0' } });
+    expect(pnpmCatalogs('catalogs:\n  default:\n    zod: ^3\n')).toEqual({ default: { zod: '^3' } });
+  });
+
+  it('matches folders against the globs as the package managers do: negations anywhere, ./ and trailing /', () => {
     expect(coveredByGlobs('apps/orders', ['apps/*'])).toBe(true);
+    expect(coveredByGlobs('apps/orders', ['./apps/*/'])).toBe(true);
     expect(coveredByGlobs('services/orders', ['apps/*'])).toBe(false);
     expect(coveredByGlobs('apps/legacy', ['apps/*', '!apps/legacy'])).toBe(false);
+    expect(coveredByGlobs('apps/legacy', ['!apps/legacy', 'apps/*'])).toBe(false);
     expect(coveredByGlobs('deep/a/b', ['deep/**'])).toBe(true);
+  });
+
+  it('escapes glob characters for npm as one-character classes, and refuses braces it would expand', () => {
+    expect(escapeGlobForNpm('[ab]')).toBe('[[]ab[]]');
+    expect(escapeGlobForNpm('a(b)+@*?')).toBe('a[(]b[)][+][@][*][?]');
+    expect(escapeGlobForNpm('x{1,2}')).toBeUndefined();
+    expect(coveredByGlobs('[ab]', ['[[]ab[]]'])).toBe(true);
+    expect(coveredByGlobs('a', ['[[]ab[]]'])).toBe(false);
+    expect(coveredByGlobs('!svc', ['./!svc'])).toBe(true);
+    expect(coveredByGlobs('svc', ['./!svc'])).toBe(false);
+  });
+
+  it('escapes glob characters in folder names, so a glob for "[ab]" or "!svc" matches only that folder', () => {
+    expect(escapeGlob('[ab]')).toBe('\\[ab\\]');
+    expect(escapeGlob('!svc')).toBe('\\!svc');
+    expect(coveredByGlobs('[ab]', [escapeGlob('[ab]')])).toBe(true);
+    expect(coveredByGlobs('a', [escapeGlob('[ab]')])).toBe(false);
+    expect(coveredByGlobs('!svc', [escapeGlob('!svc')])).toBe(true);
+    expect(coveredByGlobs('x{1,2}', [escapeGlob('x{1,2}')])).toBe(true);
+    expect(coveredByGlobs('x1', [escapeGlob('x{1,2}')])).toBe(false);
   });
 
   it('prefers services/ over apps/ for services, and needs a glob for either', () => {
@@ -64,10 +97,72 @@ describe('monorepo plans', () => {
     expect(plan.decisions).toContain('registration: added "services/*" to pnpm-workspace.yaml');
   });
 
-  it('stops with the exact line to add when the YAML is not a plain block list', async () => {
-    const ws = await pnpmWorkspace('packages: [apps/*]\n');
+  it('stops with the exact line to add when packages is not a list', async () => {
+    const ws = await pnpmWorkspace('packages: apps/*\n');
     await expect(planMonorepo(ws, path.join(root, 'services', 'orders'))).rejects.toThrow(LoopsvcError);
     await expect(planMonorepo(ws, path.join(root, 'services', 'orders'))).rejects.toThrow(/add "packages:\\n {2}- 'services\/\*'"/);
+  });
+
+  it.each([
+    ['a zero-indent list', 'packages:\n- apps/*\n- libs/* # libraries\n\ncatalog:\n  zod: ^3\n', 'packages:\n- apps/*\n- libs/* # libraries\n- services/*\n\ncatalog:\n  zod: ^3\n'],
+    ['a flow list on the next line', 'packages:\n  [apps/*, "libs/*"]\n', 'packages:\n  [apps/*, "libs/*", "services/*"]\n'],
+    ['an inline flow list', "packages: ['apps/*'] # all\n", "packages: ['apps/*', 'services/*'] # all\n"],
+    ['CRLF with comments', "# root\r\npackages:\r\n  # apps\r\n  - 'apps/*'\r\n", "# root\r\npackages:\r\n  # apps\r\n  - 'apps/*'\r\n  - 'services/*'\r\n"],
+    ['no packages yet', 'catalog:\n  zod: ^3\n', "catalog:\n  zod: ^3\npackages:\n  - 'services/*'\n"],
+  ])('adds to pnpm-workspace.yaml with %s, changing no other byte, and the result parses', async (_, before, after) => {
+    const ws = await pnpmWorkspace(before);
+    const plan = await planMonorepo(ws, path.join(root, 'services', 'orders'));
+    expect(plan.rootEdit?.after).toBe(after);
+    expect(pnpmPackages(after)).toEqual([...(pnpmPackages(before) ?? []), 'services/*']);
+  });
+
+  it('a folder a negated glob excludes is refused (exit 2), never "registered" with a useless glob', async () => {
+    const ws = await pnpmWorkspace("packages:\n  - 'packages/*'\n  - '!packages/legacy'\n");
+    await expect(planMonorepo(ws, path.join(root, 'packages', 'legacy'))).rejects.toMatchObject({ code: 'WORKSPACE_EXCLUDES_TARGET', exitCode: 2 });
+  });
+
+  it.each([
+    ['!svc', "\\!svc"],
+    ['[ab]', '\\[ab\\]'],
+  ])('a folder named %s at the root is registered with its name escaped', async (name, glob) => {
+    const ws = await pnpmWorkspace("packages:\n  - 'apps/*'\n");
+    const plan = await planMonorepo(ws, path.join(root, name));
+    expect(pnpmPackages(plan.rootEdit!.after)).toEqual(['apps/*', glob]);
+    expect(coveredByGlobs(name, pnpmPackages(plan.rootEdit!.after)!)).toBe(true);
+  });
+
+  it.each([
+    ['!svc', './!svc'],
+    ['[ab]', '[[]ab[]]'],
+    ['!x/svc', './!x/*'],
+  ])('in npm workspaces, %s is registered as %s (the form npm reads literally)', async (target, glob) => {
+    await writeFile(path.join(root, 'package.json'), '{ "workspaces": ["apps/*"] }\n');
+    const plan = await planMonorepo((await findWorkspace(root))!, path.join(root, target));
+    expect(plan.rootEdit?.after).toBe(`{ "workspaces": ["apps/*", ${JSON.stringify(glob)}] }\n`);
+  });
+
+  it('edits package.json keeping its BOM, CRLF, tabs, inline arrays, numbers, escapes and duplicate keys', async () => {
+    const before = '\uFEFF{\r\n\t"name": "root",\r\n\t"big": 12345678901234567890,\r\n\t"v": 1.0,\r\n\t"e": "\\u00e9",\r\n\t"workspaces": ["apps/*"],\r\n\t"name": "dup"\r\n}\r\n';
+    await writeFile(path.join(root, 'package.json'), before);
+    const ws = await findWorkspace(root);
+    expect(ws?.globs).toEqual(['apps/*']); // a BOM does not hide the workspace
+    const plan = await planMonorepo(ws!, path.join(root, 'services', 'orders'));
+    expect(plan.rootEdit?.before).toBe(before);
+    expect(plan.rootEdit?.after).toBe(before.replace('["apps/*"]', '["apps/*", "services/*"]'));
+  });
+
+  it('writes catalog: for the dependencies a pnpm catalog lists, when its range agrees', async () => {
+    const ws = await pnpmWorkspace("packages:\n  - 'apps/*'\ncatalog:\n  typescript: ^5.9.0\n  fastify: ^4.0.0\ncatalogs:\n  test:\n    vitest: ^4.1.0\n");
+    const target = path.join(root, 'apps', 'orders');
+    const mono = await planMonorepo(ws, target);
+    const [pkg] = await adaptToWorkspace(
+      [{ path: 'package.json', contents: Buffer.from(JSON.stringify({ dependencies: { fastify: '^5.12.8', pino: '^10.0.0' }, devDependencies: { typescript: '^5.9.3', vitest: '^4.1.12' } })) }],
+      mono,
+      target,
+    );
+    expect(JSON.parse(pkg!.contents.toString())).toEqual({ dependencies: { fastify: '^5.12.8', pino: '^10.0.0' }, devDependencies: { typescript: 'catalog:', vitest: 'catalog:test' } });
+    expect(mono.decisions).toContain("versions: kept fastify ^5.12.8; the default catalog's ^4.0.0 does not satisfy it");
+    expect(mono.decisions).toContain('versions: from the pnpm catalog: typescript (catalog: ^5.9.0), vitest (catalog:test ^4.1.0)');
   });
 
   it('adds to "workspaces" in package.json keeping its indentation', async () => {

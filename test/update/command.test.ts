@@ -23,7 +23,7 @@ async function generate(cwd: string, dir: string, ...args: string[]): Promise<st
 }
 
 async function render(template: 'telegram-grammy', options: Record<string, string | boolean>): Promise<Map<string, string>> {
-  const plan = await planProject(templateData({ name: 'bot', template, options, pm: 'npm' }), '/nonexistent');
+  const plan = await planProject(templateData({ name: 'bot', template, options, pm: 'npm' }));
   return new Map(plan.map((f) => [f.path, f.contents.toString('utf8')]));
 }
 

@@ -1,0 +1,53 @@
+import { applyEdits, findNodeAtLocation, modify, parseTree, type JSONPath, type Node } from 'jsonc-parser';
+
+/**
+ * Format-preserving edits of a JSON file (package.json): jsonc-parser's `modify` computes the
+ * smallest text edit for one member, so every other byte stays as it was: a byte order mark, CRLF
+ * line endings, the indentation, inline arrays, number literals (`12345678901234567890`, `1.0`),
+ * escapes (`\u00e9`), key order and duplicate keys. Parsing and re-serialising would lose them all.
+ */
+export function editJson(text: string, at: JSONPath, value: unknown, options: { insert?: boolean } = {}): string {
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = bom ? text.slice(1) : text;
+  const inline = inlineAddition(body, at, value, options.insert === true);
+  if (inline !== undefined) return bom + inline;
+  const indent = /^[ \t]+(?=\S)/m.exec(body)?.[0] ?? '  ';
+  const edits = modify(body, at, value, {
+    isArrayInsertion: options.insert === true,
+    formattingOptions: { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: body.includes('\r\n') ? '\r\n' : '\n' },
+  });
+  const after = applyEdits(body, edits);
+  if (parseTree(after) === undefined) throw new Error(`editing ${JSON.stringify(at)} produced invalid JSON`);
+  return bom + after;
+}
+
+/** Several members set in turn, each with the smallest edit. */
+export function editJsonMembers(text: string, members: ReadonlyArray<readonly [JSONPath, unknown]>): string {
+  return members.reduce((current, [at, value]) => editJson(current, at, value), text);
+}
+
+/**
+ * A member added to an array or object written on one line (`"workspaces": ["apps/*"]`) stays on
+ * that line: `modify` would expand the container over several lines.
+ */
+function inlineAddition(body: string, at: JSONPath, value: unknown, insert: boolean): string | undefined {
+  const tree = parseTree(body);
+  const parent: Node | undefined = tree && findNodeAtLocation(tree, at.slice(0, -1));
+  if (!parent || (parent.type !== 'array' && parent.type !== 'object')) return undefined;
+  if (body.slice(parent.offset, parent.offset + parent.length).includes('\n')) return undefined;
+  const key = at.at(-1);
+  let member: string;
+  if (parent.type === 'array') {
+    if (!insert || key !== (parent.children?.length ?? 0)) return undefined;
+    member = JSON.stringify(value);
+  } else {
+    if (typeof key !== 'string' || findNodeAtLocation(parent, [key]) !== undefined) return undefined;
+    const first = parent.children?.[0];
+    const colon = first ? (/^"(?:[^"\\]|\\.)*"(\s*:\s*)/.exec(body.slice(first.offset))?.[1] ?? ': ') : ': ';
+    member = `${JSON.stringify(key)}${colon}${JSON.stringify(value)}`;
+  }
+  const last = parent.children?.at(-1);
+  if (!last) return `${body.slice(0, parent.offset + 1)}${member}${body.slice(parent.offset + 1)}`;
+  const end = last.offset + last.length;
+  return `${body.slice(0, end)}, ${member}${body.slice(end)}`;
+}
