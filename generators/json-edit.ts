@@ -51,3 +51,31 @@ function inlineAddition(body: string, at: JSONPath, value: unknown, insert: bool
   const end = last.offset + last.length;
   return `${body.slice(0, end)}, ${member}${body.slice(end)}`;
 }
+
+/**
+ * A new member at the end of the top-level object, written in the file's own indentation and
+ * line endings, touching no byte before it: jsonc-parser's formatter would also reformat the line
+ * of the member it follows (an inline `"workspaces": ["a", "b"]` would be spread out).
+ */
+export function appendTopLevelMember(text: string, key: string, value: unknown): string {
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = bom ? text.slice(1) : text;
+  const tree = parseTree(body);
+  const last = tree?.type === 'object' ? tree.children?.at(-1) : undefined;
+  if (!tree || tree.type !== 'object') throw new Error('not a JSON object');
+  const at = last ? last.offset + last.length : tree.offset + 1;
+  let after: string;
+  if (!body.slice(tree.offset, tree.offset + tree.length).includes('\n')) {
+    // an object on one line stays on one line
+    const inline = JSON.stringify(value).replace(/^\{(.*)\}$/, '{ $1 }').replaceAll('":', '": ');
+    after = `${body.slice(0, at)}${last ? ', ' : ' '}${JSON.stringify(key)}: ${inline}${last ? '' : ' '}${body.slice(at)}`;
+  } else {
+    const eol = body.includes('\r\n') ? '\r\n' : '\n';
+    const indent = /^[ \t]+(?=")/m.exec(body)?.[0] ?? '  ';
+    const rendered = JSON.stringify(value, null, indent).split('\n').join(`${eol}${indent}`);
+    const member = `${indent}${JSON.stringify(key)}: ${rendered}`;
+    after = `${body.slice(0, at)}${last ? ',' : ''}${eol}${member}${last ? '' : eol}${body.slice(at)}`;
+  }
+  if (parseTree(after) === undefined) throw new Error(`adding ${key} produced invalid JSON`);
+  return bom + after;
+}

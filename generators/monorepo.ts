@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
 import path from 'node:path';
 import intersects from 'semver/ranges/intersects.js';
 import validRange from 'semver/ranges/valid.js';
 import { LoopsvcError } from './errors.js';
 import type { PlannedFile } from './render.js';
-import { editJson } from './json-edit.js';
+import { appendTopLevelMember, editJson } from './json-edit.js';
 import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from './workspace.js';
-import { addYamlListItem } from './yaml-edit.js';
+import { BUILD_SCRIPTS_NOT_RUN } from './pm-config.js';
+import { addYamlListItem, addYamlMapEntry } from './yaml-edit.js';
 
 /** A change to a file at the workspace root, planned before anything is written. */
 export interface RootEdit {
@@ -62,7 +64,51 @@ export async function planMonorepo(workspace: Workspace, target: string): Promis
     rootEdit = await globEdit(workspace, glob);
     decisions.push(`registration: added "${glob}" to ${workspace.globsFile}`);
   }
+  rootEdit = await buildScriptDecision(workspace, rootEdit, decisions);
   return { workspace, decisions, rootEdit };
+}
+
+/**
+ * The service's dev dependencies bring esbuild, whose install script nobody at the root may have
+ * decided on yet: pnpm 11 and 12 then fail the root install (ERR_PNPM_IGNORED_BUILDS) and npm 11
+ * warns. The decision a standalone project carries (pm-config.ts) is added to the root's file
+ * when the root has none, in the same edit as the registration.
+ */
+async function buildScriptDecision(workspace: Workspace, edit: RootEdit | undefined, decisions: string[]): Promise<RootEdit | undefined> {
+  const pnpm = workspace.globsFile === 'pnpm-workspace.yaml';
+  if (!pnpm && workspace.packageManager !== 'npm') return edit;
+  const file = path.join(workspace.root, pnpm ? 'pnpm-workspace.yaml' : 'package.json');
+  const current = edit?.file === file ? edit : { file, before: await readFile(file, 'utf8'), after: undefined, line: '' };
+  let text = current.after ?? current.before;
+  const added: string[] = [];
+  for (const name of BUILD_SCRIPTS_NOT_RUN) {
+    if (pnpm) {
+      if (pnpmDecided(text, name)) continue;
+      const next = addYamlMapEntry(text, 'allowBuilds', name, false);
+      if (next === undefined) {
+        decisions.push(`build scripts: add "allowBuilds: { ${name}: false }" to ${file} yourself, or pnpm 11+ fails the install on ${name}'s unapproved script`);
+        continue;
+      }
+      text = next;
+    } else {
+      const allow = (JSON.parse(text.replace(/^\uFEFF/, '')) as { allowScripts?: Record<string, unknown> }).allowScripts;
+      if (allow && Object.hasOwn(allow, name)) continue;
+      text = allow ? editJson(text, ['allowScripts', name], false) : appendTopLevelMember(text, 'allowScripts', { [name]: false });
+    }
+    added.push(name);
+  }
+  if (added.length === 0) return edit;
+  decisions.push(`build scripts: ${pnpm ? 'allowBuilds' : 'allowScripts'} ${added.map((n) => `${n}: false`).join(', ')} added to ${path.basename(file)} (its install script only checks its binary; an undecided one fails pnpm 11+ installs and warns in npm 11)`);
+  const line = [current.line, `${pnpm ? 'allowBuilds' : '"allowScripts"'}: { ${added.map((n) => `${n}: false`).join(', ')} }`].filter(Boolean).join(' and ');
+  if (edit && edit.file !== file) throw new Error(`two root files to edit: ${edit.file} and ${file}`);
+  return { file, before: current.before, after: text, line };
+}
+
+/** Whether pnpm-workspace.yaml already decides about a package's build script, in any of pnpm's settings. */
+function pnpmDecided(yaml: string, name: string): boolean {
+  const data = (parseDocument(yaml).toJS() ?? {}) as { allowBuilds?: Record<string, unknown>; onlyBuiltDependencies?: unknown; ignoredBuiltDependencies?: unknown; neverBuiltDependencies?: unknown };
+  if (data.allowBuilds && typeof data.allowBuilds === 'object' && Object.hasOwn(data.allowBuilds, name)) return true;
+  return [data.onlyBuiltDependencies, data.ignoredBuiltDependencies, data.neverBuiltDependencies].some((list) => Array.isArray(list) && list.includes(name));
 }
 
 /** Adds a glob to the workspace's package list, changing no other byte of the file, or stops. */

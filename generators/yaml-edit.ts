@@ -93,3 +93,39 @@ export function pnpmCatalogs(yaml: string): Record<string, Record<string, string
   if (data?.catalogs && typeof data.catalogs === 'object') for (const [name, value] of Object.entries(data.catalogs)) take(name, value);
   return catalogs;
 }
+
+/**
+ * Sets `key: { entry: value }` in a YAML file when the map has no such entry (the `allowBuilds:`
+ * of pnpm-workspace.yaml), changing no other byte: a missing map is appended at the end, an
+ * entry goes after the last one of a block map in its indentation. A flow map, an existing entry
+ * or anything the result does not parse back to returns undefined (the caller prints the line).
+ */
+export function addYamlMapEntry(text: string, key: string, entry: string, value: boolean): string | undefined {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || (doc.contents !== null && !isMap(doc.contents))) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const map = doc.get(key, true);
+  let after: string | undefined;
+  if (map === undefined) {
+    after = `${text}${text === '' || text.endsWith('\n') ? '' : eol}${key}:${eol}  ${entry}: ${String(value)}${eol}`;
+  } else if (isMap(map) && !map.flow && !map.has(entry)) {
+    const last = map.items.at(-1);
+    const keyNode = last?.key;
+    if (!isScalar(keyNode) || !keyNode.range || !isScalar(last?.value) || !last.value.range) return undefined;
+    const lineStart = text.lastIndexOf('\n', keyNode.range[0] - 1) + 1;
+    const indent = text.slice(lineStart, keyNode.range[0]);
+    if (!/^[ \t]+$/.test(indent)) return undefined;
+    const lineEnd = text.indexOf('\n', last.value.range[1]);
+    const line = `${indent}${entry}: ${String(value)}`;
+    if (lineEnd === -1) after = `${text}${eol}${line}`;
+    else {
+      const at = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+      after = `${text.slice(0, at)}${eol}${line}${text.slice(at)}`;
+    }
+  }
+  if (after === undefined) return undefined;
+  const check = parseDocument(after);
+  const expected = { ...((doc.toJS() as Record<string, unknown> | null) ?? {}) };
+  expected[key] = { ...((expected[key] as Record<string, unknown> | undefined) ?? {}), [entry]: value };
+  return check.errors.length === 0 && JSON.stringify(check.toJS()) === JSON.stringify(expected) ? after : undefined;
+}

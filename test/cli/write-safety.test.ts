@@ -70,7 +70,7 @@ describe('environmental failures: one line naming the path and the fix, exit 1',
     // the retry is not refused by a half-written target
     const retry = await runCli(['services/orders', ...T], { cwd });
     expect(retry.exitCode).toBe(0);
-    expect(await readFile(path.join(cwd, 'package.json'), 'utf8')).toBe('{ "name": "root", "private": true, "workspaces": ["apps/*", "services/*"] }\n');
+    expect(await readFile(path.join(cwd, 'package.json'), 'utf8')).toBe('{ "name": "root", "private": true, "workspaces": ["apps/*", "services/*"], "allowScripts": { "esbuild": false } }\n');
   });
 });
 
@@ -81,7 +81,9 @@ describe('workspaces', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('git: skipped, the service is part of the workspace');
     expect(await readdir(path.join(cwd, 'services', 'orders'))).not.toContain('.git');
-    expect(await readFile(path.join(cwd, 'package.json'), 'utf8')).toBe('\uFEFF{\r\n  "name": "root",\r\n  "private": true,\r\n  "workspaces": ["apps/*", "services/*"]\r\n}\r\n');
+    expect(await readFile(path.join(cwd, 'package.json'), 'utf8')).toBe(
+      '\uFEFF{\r\n  "name": "root",\r\n  "private": true,\r\n  "workspaces": ["apps/*", "services/*"],\r\n  "allowScripts": {\r\n    "esbuild": false\r\n  }\r\n}\r\n',
+    );
   });
 
   it('a zero-indent pnpm-workspace.yaml gets a valid new line, and the service the workspace scope', async () => {
@@ -91,7 +93,7 @@ describe('workspaces', () => {
     await writeFile(path.join(cwd, 'apps', 'web', 'package.json'), '{ "name": "@acme/web" }\n');
     const r = await runCli(['services/orders', ...T], { cwd });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(await readFile(path.join(cwd, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n- apps/*\n- services/*\n');
+    expect(await readFile(path.join(cwd, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n- apps/*\n- services/*\nallowBuilds:\n  esbuild: false\n');
     const pkg = JSON.parse(await readFile(path.join(cwd, 'services', 'orders', 'package.json'), 'utf8')) as { name: string };
     expect(pkg.name).toBe('@acme/orders');
   });
@@ -102,7 +104,8 @@ describe('workspaces', () => {
     const bare = await runCli(['jobs', ...T], { cwd });
     expect(bare.exitCode, bare.stderr).toBe(0);
     expect(bare.stdout).toContain('location: apps/jobs');
-    expect(await readFile(path.join(cwd, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n- apps/*\n');
+    // covered already: only the build-script decision is added
+    expect(await readFile(path.join(cwd, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n- apps/*\nallowBuilds:\n  esbuild: false\n');
   });
 });
 
