@@ -62,6 +62,8 @@ describe('loop-rules corpus', () => {
         const id = RULE_ID.exec(m.message)?.[1];
         if (!id) unlabelled.push(`${file}:${m.line} ${m.ruleId ?? 'fatal'}: ${m.message}`);
         const finding = { file, line: m.line, id: id ?? m.ruleId ?? 'fatal' };
+        // Annotations are per line: two reports of one rule on one line are one finding.
+        if (reportedText.has(key(finding))) continue;
         reported.push(finding);
         reportedText.set(key(finding), `${m.ruleId ?? 'fatal'}: ${m.message}`);
       }

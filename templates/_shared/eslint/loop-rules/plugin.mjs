@@ -3,13 +3,14 @@ import n from 'eslint-plugin-n';
 import tseslint from 'typescript-eslint';
 import appHookResolvesUndefined from './rules/app-hook-resolves-undefined.mjs';
 import noAtomicsWait from './rules/no-atomics-wait.mjs';
+import noBlockingCall from './rules/no-blocking-call.mjs';
 import noBlockingImport from './rules/no-blocking-import.mjs';
 import noBusyWait from './rules/no-busy-wait.mjs';
 import noHiddenSync from './rules/no-hidden-sync.mjs';
 import noRandomBytesSync from './rules/no-random-bytes-sync.mjs';
 import noWorkerOutsidePool from './rules/no-worker-outside-pool.mjs';
 import processInMainOnly from './rules/process-in-main-only.mjs';
-import { notUserDefined, wrapRule } from './wrap.mjs';
+import { asyncNotExpected, awaitOverACollection, untypedServingSync, wrapRule } from './wrap.mjs';
 
 const ts = tseslint.plugin.rules;
 
@@ -19,6 +20,7 @@ export const plugin = {
   rules: {
     // Written for the gaps of RULEBOOK §4.2.
     'no-blocking-import': noBlockingImport,
+    'no-blocking-call': noBlockingCall,
     'no-hidden-sync': noHiddenSync,
     'no-random-bytes-sync': noRandomBytesSync,
     'no-atomics-wait': noAtomicsWait,
@@ -31,7 +33,7 @@ export const plugin = {
     'no-sync': wrapRule(n.rules['no-sync'], {
       id: 'R2.3',
       fix: 'use the promise API (node:fs/promises, util.promisify, async zlib/crypto, child_process.execFile); sync reads belong at module top level of src/config.* or src/startup/**',
-      keep: notUserDefined,
+      keep: untypedServingSync,
     }),
     'no-process-exit': wrapRule(n.rules['no-process-exit'], {
       id: 'R1.2',
@@ -60,10 +62,12 @@ export const plugin = {
       id: 'R2.5',
       fix: "await the async work inside, or drop 'async'",
       suggestions: ['removeAsync'],
+      keep: asyncNotExpected,
     }),
     'no-await-in-loop': wrapRule(builtinRules.get('no-await-in-loop'), {
       id: 'R2.5',
-      fix: 'start the independent calls, then await Promise.all([...]) (bounded); an intentionally sequential loop (worker poll loop) disables this line with a reason',
+      fix: 'start the independent calls, then await Promise.all([...]) (bounded); an intentionally sequential loop over a collection disables this line with a reason',
+      keep: awaitOverACollection,
     }),
   },
 };

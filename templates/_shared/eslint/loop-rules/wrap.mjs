@@ -1,3 +1,5 @@
+import { runsAtStartup } from './rules/phase.mjs';
+import { typeInfo } from './rules/resolve.mjs';
 import { isDeclaredInProject } from './rules/util.mjs';
 
 /**
@@ -30,13 +32,44 @@ export function wrapRule(rule, { id, fix, fixes = {}, suggestions = [], keep }) 
 }
 
 /**
- * n/no-sync goes by the `Sync` suffix alone. With type information, a call whose function is
- * declared in the project's own source (a user's `parseSync()` with no I/O) is not a Node sync
- * API: drop it. Any blocking call inside that function is reported where it is made.
+ * n/no-sync goes by the `Sync` suffix alone. With type information loopsvc/no-blocking-call decides
+ * by meaning, so this keeps nothing. Without it (plain JavaScript), a report is kept when the call
+ * can run while serving (./rules/phase.mjs) and the function is not the project's own.
  */
-export function notUserDefined(descriptor, context) {
+export function untypedServingSync(descriptor, context) {
+  if (typeInfo(context)) return false;
   const node = descriptor.node;
+  if (runsAtStartup(context, node)) return false;
   const identifier = node.type === 'MemberExpression' ? node.property : node.type === 'CallExpression' ? node.callee : null;
   if (!identifier || identifier.type !== 'Identifier') return true;
   return !isDeclaredInProject(context, identifier);
+}
+
+const LOOPS = new Set(['ForStatement', 'ForOfStatement', 'ForInStatement', 'WhileStatement', 'DoWhileStatement']);
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/**
+ * no-await-in-loop is about a collection awaited one by one (`for (const u of urls) await get(u)`,
+ * fix: Promise.all). A `while`/`do` loop that awaits is a poll or worker loop, sequential by
+ * nature: not reported.
+ */
+export function awaitOverACollection(descriptor) {
+  for (let n = descriptor.node.parent; n; n = n.parent) {
+    if (FUNCTIONS.has(n.type)) return true;
+    if (LOOPS.has(n.type)) return n.type !== 'WhileStatement' && n.type !== 'DoWhileStatement';
+  }
+  return true;
+}
+
+/**
+ * require-await on an async function passed to a call (a Fastify handler or hook, grammY
+ * middleware, a job processor) is noise: the framework wants a promise-returning function, and
+ * `async` is how a handler that does only sync work returns one. Declared functions keep it.
+ */
+export function asyncNotExpected(descriptor) {
+  let fn = descriptor.node;
+  while (fn && !FUNCTIONS.has(fn.type)) fn = fn.parent;
+  const parent = fn?.parent;
+  if (parent && (parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(fn)) return false;
+  return true;
 }

@@ -56,6 +56,18 @@ export default {
       ImportExpression(node) {
         checkSource(node.source, staticString(node.source));
       },
+      // createRequire(import.meta.url)('deasync'), or a `req` bound to createRequire(...)
+      'CallExpression[callee.type="CallExpression"][callee.callee.name="createRequire"]'(node) {
+        checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
+      },
+      'CallExpression[callee.type="Identifier"]'(node) {
+        if (node.callee.name === 'require') return;
+        const variable = context.sourceCode.getScope(node).references.find((r) => r.identifier === node.callee)?.resolved;
+        const init = variable?.defs[0]?.node?.init;
+        if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'createRequire') {
+          checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
+        }
+      },
       'CallExpression[callee.type="Identifier"][callee.name="require"]'(node) {
         const source = staticString(node.arguments[0]);
         checkSource(node.arguments[0] ?? node, source);

@@ -47,10 +47,8 @@ export async function fanOut(urls: string[], signal: AbortSignal): Promise<numbe
 
 export async function pollLoop(signal: AbortSignal, claim: () => Promise<string | undefined>): Promise<void> {
   while (!signal.aborted) {
-    // eslint-disable-next-line loopsvc/no-await-in-loop -- a worker loop is sequential on purpose (R4.6)
     const job = await claim();
     if (!job) {
-      // eslint-disable-next-line loopsvc/no-await-in-loop -- idle sleep, abortable by the shutdown signal
       await sleep(1_000, undefined, { signal }).catch(() => undefined);
     }
   }
