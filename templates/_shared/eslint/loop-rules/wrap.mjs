@@ -50,13 +50,13 @@ const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFu
 
 /**
  * no-await-in-loop is about a collection awaited one by one (`for (const u of urls) await get(u)`,
- * fix: Promise.all). A `while`/`do` loop that awaits is a poll or worker loop, sequential by
- * nature: not reported.
+ * fix: Promise.all). A `while`/`do`/`for (;;)` loop that awaits is a poll or worker loop,
+ * sequential by nature: not reported.
  */
 export function awaitOverACollection(descriptor) {
   for (let n = descriptor.node.parent; n; n = n.parent) {
     if (FUNCTIONS.has(n.type)) return true;
-    if (LOOPS.has(n.type)) return n.type !== 'WhileStatement' && n.type !== 'DoWhileStatement';
+    if (LOOPS.has(n.type)) return n.type !== 'WhileStatement' && n.type !== 'DoWhileStatement' && !(n.type === 'ForStatement' && !n.test);
   }
   return true;
 }
