@@ -24,7 +24,7 @@ export interface RulesIo {
 const RULES_DIR = 'eslint/loop-rules';
 const CHECK_SCRIPT = 'scripts/check-loop.mjs';
 const IMPORT_FROM = `./${RULES_DIR}/index.mjs`;
-const DEV_DEPENDENCIES = ['eslint', 'typescript-eslint', 'eslint-plugin-n', 'typescript'] as const;
+const DEV_DEPENDENCIES = ['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript'] as const;
 const FLAT_CONFIGS = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', 'eslint.config.mts', 'eslint.config.cts'];
 const LEGACY_CONFIGS = ['.eslintrc', '.eslintrc.js', '.eslintrc.cjs', '.eslintrc.json', '.eslintrc.yml', '.eslintrc.yaml'];
 const SOURCE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;

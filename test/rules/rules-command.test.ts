@@ -127,7 +127,7 @@ describe('create-loopsvc rules', () => {
     expect(lineDiff(EXPRESS_STYLE['eslint.config.js'], config).filter((c) => c.kind === '-')).toEqual([]);
     const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.devDependencies.eslint).toBe('^10.0.0'); // existing entry untouched
-    expect(Object.keys(pkg.devDependencies)).toEqual(['eslint', 'typescript-eslint', 'eslint-plugin-n', 'typescript']);
+    expect(Object.keys(pkg.devDependencies)).toEqual(['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript']);
     expect(pkg.scripts).toEqual({ start: 'node src/server.js', lint: 'eslint .', 'check:loop': 'node scripts/check-loop.mjs' });
 
     const reports = await eslint(dir);
@@ -176,7 +176,7 @@ describe('create-loopsvc rules', () => {
       "import { defineConfig } from 'eslint/config';\nimport loopRules from './eslint/loop-rules/index.mjs';\n\nexport default defineConfig([{ ignores: ['dist/'] }], ...loopRules({ tsconfigRootDir: import.meta.dirname }));\n",
     );
     const got = (await eslint(dir)).map((r) => `${r.file}:${r.line} ${r.rule} ${r.message.slice(0, 5)}`);
-    expect(got).toEqual(['src/jobs.ts:3 loopsvc/no-floating-promises R2.5:', 'src/jobs.ts:4 loopsvc/no-misused-promises R2.5:']);
+    expect(got).toEqual(['src/jobs.ts:3 loopsvc/no-floating-promises R2.5:', 'src/jobs.ts:4 loopsvc/resources-owned R3.1:', 'src/jobs.ts:4 loopsvc/no-misused-promises R2.5:']);
   });
 
   it('--dry-run lists every file and line it would change and writes nothing', async () => {

@@ -97,6 +97,9 @@ export default function loopRules(options = {}) {
         'loopsvc/no-busy-wait': 'error', // R2.1
         'loopsvc/no-worker-outside-pool': 'error', // R2.4
         'loopsvc/app-hook-resolves-undefined': 'error', // R3.2
+        'loopsvc/resources-owned': 'error', // R3.1
+        'loopsvc/listen-in-main-only': 'error', // R1.2
+        'loopsvc/no-catastrophic-regex': 'error', // R2.4: ReDoS blocks the loop on crafted input (eslint-plugin-regexp)
         'loopsvc/no-process-exit': 'error', // R1.2
         'loopsvc/process-in-main-only': 'error', // R1.2, R4.1, R4.7
         'loopsvc/no-await-in-loop': 'warn', // R2.5: sometimes sequential on purpose (worker loop)
@@ -119,7 +122,7 @@ export default function loopRules(options = {}) {
     {
       name: 'loopsvc/composition-root',
       files: main,
-      rules: { 'loopsvc/no-process-exit': 'off', 'loopsvc/process-in-main-only': 'off' },
+      rules: { 'loopsvc/no-process-exit': 'off', 'loopsvc/process-in-main-only': 'off', 'loopsvc/listen-in-main-only': 'off', 'loopsvc/resources-owned': 'off' },
     },
     { name: 'loopsvc/pool', files: pool, rules: { 'loopsvc/no-worker-outside-pool': 'off' } },
     {

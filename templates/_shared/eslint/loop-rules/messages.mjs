@@ -61,3 +61,30 @@ export function blockingApi(pkg, name) {
     ) ?? null
   );
 }
+
+/**
+ * Long-lived resources (R3.1): opened once at startup by their owner (an onReady hook, a plugin,
+ * main) and closed at shutdown; never at import time (nobody owns or closes them) nor per request.
+ * Matched by meaning like BLOCKING_APIS: `node` entries are Node built-ins; `importTime` entries
+ * are fine per request (a write stream per upload) and wrong only at import time.
+ */
+export const RESOURCES = [
+  { package: 'undici', exports: ['Pool', 'Client', 'Agent', 'BalancedPool', 'ProxyAgent', 'RetryAgent', 'EnvHttpProxyAgent'], what: 'an HTTP connection pool' },
+  { package: 'pg', exports: ['Pool', 'Client'], what: 'a PostgreSQL connection' },
+  { package: 'ioredis', exports: ['Redis', 'Cluster'], what: 'a Redis connection' },
+  { package: 'redis', exports: ['createClient'], what: 'a Redis connection' },
+  { package: 'mysql2', exports: ['createPool', 'createConnection'], what: 'a MySQL connection' },
+  { package: 'mongodb', exports: ['MongoClient'], what: 'a MongoDB connection' },
+  { package: 'piscina', exports: ['Piscina'], what: 'a worker-thread pool' },
+  { node: 'fs', exports: ['createWriteStream'], importTime: true, what: 'a file stream' },
+];
+
+/** The RESOURCES entry a resolved call origin opens, or null. */
+export function resourceOf(origin) {
+  if (!origin?.name) return null;
+  return (
+    RESOURCES.find((e) =>
+      e.node ? origin.node && origin.module === e.node && e.exports.includes(origin.name) : !origin.node && (origin.module === e.package || origin.module?.startsWith(`${e.package}/`)) && e.exports.includes(origin.name),
+    ) ?? null
+  );
+}

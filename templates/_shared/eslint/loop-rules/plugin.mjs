@@ -1,7 +1,9 @@
 import { builtinRules } from 'eslint/use-at-your-own-risk';
 import n from 'eslint-plugin-n';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 import appHookResolvesUndefined from './rules/app-hook-resolves-undefined.mjs';
+import listenInMainOnly from './rules/listen-in-main-only.mjs';
 import noAtomicsWait from './rules/no-atomics-wait.mjs';
 import noBlockingCall from './rules/no-blocking-call.mjs';
 import noBlockingImport from './rules/no-blocking-import.mjs';
@@ -10,6 +12,7 @@ import noHiddenSync from './rules/no-hidden-sync.mjs';
 import noRandomBytesSync from './rules/no-random-bytes-sync.mjs';
 import noWorkerOutsidePool from './rules/no-worker-outside-pool.mjs';
 import processInMainOnly from './rules/process-in-main-only.mjs';
+import resourcesOwned from './rules/resources-owned.mjs';
 import { asyncNotExpected, awaitOverACollection, untypedServingSync, wrapRule } from './wrap.mjs';
 
 const ts = tseslint.plugin.rules;
@@ -28,6 +31,8 @@ export const plugin = {
     'app-hook-resolves-undefined': appHookResolvesUndefined,
     'process-in-main-only': processInMainOnly,
     'no-worker-outside-pool': noWorkerOutsidePool,
+    'resources-owned': resourcesOwned,
+    'listen-in-main-only': listenInMainOnly,
 
     // Upstream rules, same behaviour, messages with the RULEBOOK id and the fix.
     'no-sync': wrapRule(n.rules['no-sync'], {
@@ -63,6 +68,10 @@ export const plugin = {
       fix: "await the async work inside, or drop 'async'",
       suggestions: ['removeAsync'],
       keep: asyncNotExpected,
+    }),
+    'no-catastrophic-regex': wrapRule(regexp.rules['no-super-linear-backtracking'], {
+      id: 'R2.4',
+      fix: 'rewrite the pattern so no two quantifiers can match the same characters (eslint-plugin-regexp suggests one), bound the input length, or match on the worker pool',
     }),
     'no-await-in-loop': wrapRule(builtinRules.get('no-await-in-loop'), {
       id: 'R2.5',

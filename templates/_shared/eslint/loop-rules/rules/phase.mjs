@@ -46,9 +46,11 @@ function isServeCall(node) {
 }
 
 /** The position where `fn`'s own body starts serving, or Infinity. Nested functions do not count. */
+const servesCache = new WeakMap();
 function servesAt(fn) {
+  if (servesCache.has(fn)) return servesCache.get(fn);
   let first = Infinity;
-  const stack = [fn.body];
+  const stack = fn.type === 'Program' ? [...fn.body] : [fn.body];
   while (stack.length > 0) {
     const n = stack.pop();
     if (!n || typeof n.type !== 'string') continue;
@@ -60,6 +62,7 @@ function servesAt(fn) {
       }
     }
   }
+  servesCache.set(fn, first);
   return first;
 }
 
@@ -133,7 +136,11 @@ function phaseAt(state, node, depth) {
       if (role !== 'transparent') return role;
     }
   }
-  return state.lazy ? 'serving' : 'startup';
+  // Module top level: startup, unless the module is imported lazily, or this runs after the
+  // module's own top-level listen() (a main.* that serves, then goes on).
+  if (state.lazy) return 'serving';
+  const program = state.sourceCode.ast;
+  return node.range[0] > servesAt(program) ? 'serving' : 'startup';
 }
 
 /**

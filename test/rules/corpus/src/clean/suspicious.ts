@@ -1,5 +1,5 @@
 // Code that only LOOKS like a loop-rule violation: none of it may be reported.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'bullmq';
 import * as yup from 'yup';
 import type { FastifyInstance } from 'fastify';
@@ -47,15 +47,6 @@ function loadKeys(): string {
   return readFileSync('keys.pem', 'utf8');
 }
 export const keys = loadKeys();
-
-export async function main(app: FastifyInstance): Promise<void> {
-  writeFileSync('service.pid', String(process.pid));
-  await app.register(async (child) => {
-    child.decorate('keys', readFileSync('more-keys.pem', 'utf8'));
-    await Promise.resolve();
-  });
-  await app.listen({ port: 3000 });
-}
 
 // A poll loop that awaits: sequential on purpose, not a busy-wait.
 export async function poll(signal: AbortSignal, next: () => Promise<boolean>): Promise<void> {
