@@ -26,13 +26,13 @@ process.on('unhandledRejection', (reason) => {
 process.on('SIGHUP', async () => { await shutdown('SIGHUP'); }); // expect: R2.5
 
 // Startup, before serving: sync file work costs nothing here.
-writeFileSync('service.pid', String(process.pid));
+writeFileSync('service.pid', String(process.pid)); // clean: pid file before listen
 await app.register(async (child) => {
-  child.decorate('keys', readFileSync('keys.pem', 'utf8'));
+  child.decorate('keys', readFileSync('keys.pem', 'utf8')); // clean: plugin registration before listen
   await Promise.resolve();
 });
 process.on('exit', () => {
-  rmSync('service.pid', { force: true }); // only sync code runs in 'exit'
+  rmSync('service.pid', { force: true }); // clean: sync cleanup in process.on('exit'); only sync code runs in 'exit'
 });
 
 await app.listen({ port: 3000 });

@@ -52,3 +52,11 @@ declare module 'configstore' {
     set(key: string, value: unknown): void;
   }
 }
+declare module 'hono' {
+  export interface Context { req: { param(name: string): string }; json(value: unknown): Response; text(value: string): Response }
+  export class Hono {
+    get(path: string, handler: (c: Context) => Response | Promise<Response>): this;
+    post(path: string, handler: (c: Context) => Response | Promise<Response>): this;
+    use(handler: (c: Context, next: () => Promise<void>) => Promise<void>): this;
+  }
+}

@@ -28,7 +28,7 @@ export default async function gracePlugin(app: FastifyInstance): Promise<void> {
 
 // Clean: listening to our own emitters, signalling a child, reading process fields.
 export async function clean(emitter: NodeJS.EventEmitter, childPid: number): Promise<unknown> {
-  process.kill(childPid, 'SIGTERM');
-  const [value] = await once(emitter, 'ready');
-  return { value, pid: process.pid, argv: process.argv.length };
+  process.kill(childPid, 'SIGTERM'); // clean: signalling a child
+  const [value] = await once(emitter, 'ready'); // clean: events.once on an emitter
+  return { value, pid: process.pid, argv: process.argv.length }; // clean: reading process fields
 }

@@ -28,19 +28,19 @@ export function routes(app: FastifyInstance): void {
 export default fp(async function resources(app: FastifyInstance) {
   let pool: Pool | undefined;
   app.addHook('onReady', async () => {
-    pool = new Pool('http://127.0.0.1:9000');
+    pool = new Pool('http:// clean: pool opened in onReady; 27.0.0.1:9000');
     await Promise.resolve();
   });
-  const sweep = setInterval(() => app.log.debug('sweep'), 60_000);
+  const sweep = setInterval(() => app.log.debug('sweep'), 60_000); // clean: interval cleared in onClose
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await pool?.close();
   });
   app.post('/upload', async (req) => {
-    const out = createWriteStream(`/tmp/${req.id}.bin`);
+    const out = createWriteStream(`/tmp/${req.id}.bin`); // clean: a stream per upload
     out.end(String(req.body));
     await Promise.resolve();
-    const simple = /^[a-z0-9]+@example\.com$/.test(req.url);
+    const simple = /^[a-z0-9]+@example\.com$/.test(req.url); // clean: linear regex
     return { simple };
   });
 });

@@ -13,7 +13,7 @@ import * as helpers from '../lib/fs-helpers.js';
 
 const require = createRequire(import.meta.url);
 const store = new Configstore('my-service');
-const db = new Database('app.db'); // opened once at startup
+const db = new Database('app.db'); // clean: sqlite opened once at startup; opened once at startup
 
 class ReportService {
   private readonly template = readText('report.tpl', 'utf8'); // expect: R2.3
@@ -36,9 +36,9 @@ export function routes(app: FastifyInstance): void {
     const size = io.stat('x').size; // expect: R2.3
     const here = helpers.existsSync('y'); // expect: R2.3
     const files = globSync('**/*.json'); // expect: R2.3
-    const all = await glob('**/*.ts');
+    const all = await glob('**/*.ts'); // clean: glob's promise API
     const out = execaSync('ls'); // expect: R2.3
-    const async = await execa('ls');
+    const async = await execa('ls'); // clean: execa's async API
     store.set('last', Date.now()); // expect: R2.3
     const row = db.prepare('select 1').get(); // expect: R2.3
     const report = new ReportService('/tmp').render('x');

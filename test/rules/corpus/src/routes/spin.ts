@@ -25,14 +25,14 @@ export function acquire(tryLock: () => boolean): void {
 export async function clean(queue: string[], next: () => Promise<string | undefined>, signal: AbortSignal): Promise<number> {
   const deadline = Date.now() + 5;
   let done = 0;
-  while (queue.length > 0 && Date.now() < deadline) {
+  while (queue.length > 0 && Date.now() < deadline) { // clean: time-boxed batch
     queue.shift();
     done++;
   }
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline) { // clean: clock loop that awaits
     await new Promise((resolve) => setImmediate(resolve));
   }
-  for (;;) {
+  for (;;) { // clean: for (;;) that awaits
     const job = await next();
     if (!job) break;
     done++;
@@ -40,6 +40,6 @@ export async function clean(queue: string[], next: () => Promise<string | undefi
   while (!signal.aborted) {
     if ((await next()) === undefined) return done;
   }
-  for (let i = 0; i < queue.length; i++) done += i;
+  for (let i = 0; i < queue.length; i++) done += i; // clean: counting loop
   return done;
 }
