@@ -51,6 +51,7 @@ const under = (dir, glob) => (dir === '.' || dir === '' ? glob : `${dir.replace(
  * @param {string[]} [options.workers] worker-thread task files, default srcDir/workers/**
  * @param {string[]} [options.pool] modules allowed to start worker threads
  * @param {boolean} [options.typeChecked] false skips the type-aware rules (no tsconfig)
+ * @param {string[]} [options.vendored] more vendored files to keep every rule off (`create-loopsvc rules` passes scripts/check-loop.mjs)
  * @returns {import('eslint').Linter.Config[]}
  */
 export default function loopRules(options = {}) {
@@ -69,9 +70,9 @@ export default function loopRules(options = {}) {
   // This folder is vendored code: keep the project's own rules (and its type-aware parser
   // settings, which would not find these files in the tsconfig) off it.
   const vendored = options.tsconfigRootDir ? path.relative(options.tsconfigRootDir, fileURLToPath(new URL('.', import.meta.url))) : '';
-  if (vendored && !vendored.startsWith('..') && !path.isAbsolute(vendored)) {
-    configs.push({ name: 'loopsvc/vendored', ignores: [`${vendored.split(path.sep).join('/')}/`] });
-  }
+  const ignores = [...(options.vendored ?? [])];
+  if (vendored && !vendored.startsWith('..') && !path.isAbsolute(vendored)) ignores.unshift(`${vendored.split(path.sep).join('/')}/`);
+  if (ignores.length > 0) configs.push({ name: 'loopsvc/vendored', ignores });
 
   configs.push(
     {
