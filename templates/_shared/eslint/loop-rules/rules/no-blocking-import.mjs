@@ -27,6 +27,7 @@ export default {
     },
   },
   create(context) {
+    const requireNames = new Set(); // locals bound to createRequire(...): the file's own require
     function checkSource(node, source) {
       const name = blockingPackage(source);
       if (!name) return;
@@ -60,13 +61,11 @@ export default {
       'CallExpression[callee.type="CallExpression"][callee.callee.name="createRequire"]'(node) {
         checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
       },
+      'VariableDeclarator[id.type="Identifier"][init.type="CallExpression"][init.callee.name="createRequire"]'(node) {
+        if (node.id.name !== 'require') requireNames.add(node.id.name);
+      },
       'CallExpression[callee.type="Identifier"]'(node) {
-        if (node.callee.name === 'require') return;
-        const variable = context.sourceCode.getScope(node).references.find((r) => r.identifier === node.callee)?.resolved;
-        const init = variable?.defs[0]?.node?.init;
-        if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'createRequire') {
-          checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
-        }
+        if (requireNames.has(node.callee.name)) checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
       },
       'CallExpression[callee.type="Identifier"][callee.name="require"]'(node) {
         const source = staticString(node.arguments[0]);
