@@ -125,5 +125,5 @@ describe('loop-rules corpus', () => {
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
     const block = /<!-- corpus-figures -->\n([\s\S]*?)\n<!-- \/corpus-figures -->/.exec(readme)?.[1];
     expect(block, 'README corpus table (regenerate from this test output)').toBe(table);
-  });
+  }, 180_000); // one type-aware lint of the whole corpus: slow on a loaded machine
 });
