@@ -98,7 +98,7 @@ const EXPRESS_STYLE = {
   ].join('\n'),
 };
 
-describe('create-loopsvc rules', () => {
+describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs a real (type-aware) eslint
   it('adds the rules to an Express-style project; npx eslint reports its violations with rule ids', async () => {
     const dir = await project(EXPRESS_STYLE);
     const before = await treeSnapshot(dir);
