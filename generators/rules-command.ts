@@ -140,19 +140,20 @@ function hostVersion(target: string, pkg: PackageJson, name: string): { major: n
 function checkVersions(target: string, pkg: PackageJson): void {
   const upgrades: string[] = [];
   const found: string[] = [];
+  const legacy = LEGACY_CONFIGS.some((f) => existsSync(path.join(target, f))) || pkg.eslintConfig !== undefined;
   for (const [name, floor] of Object.entries(FLOORS)) {
     const have = hostVersion(target, pkg, name);
     if (!have) continue;
     if (have.major > floor.major || (have.major === floor.major && have.minor >= floor.minor)) continue;
     found.push(`${name} ${have.text}`);
-    upgrades.push(`${name}@${versionOf(name) ?? `^${floor.version}`}`);
+    // ESLint 10 no longer reads .eslintrc: a legacy project upgrades to 9, which still does.
+    upgrades.push(`${name}@${name === 'eslint' && legacy ? `^${floor.version}` : (versionOf(name) ?? `^${floor.version}`)}`);
   }
   if (upgrades.length === 0) return;
-  const legacy = LEGACY_CONFIGS.some((f) => existsSync(path.join(target, f))) || pkg.eslintConfig !== undefined;
   throw new LoopsvcError(
     'RULES_ESLINT_TOO_OLD',
     `${found.join(' and ')} in ${target} is older than the loop rules need (ESLint >= ${FLOORS.eslint!.version}, typescript-eslint >= ${FLOORS['typescript-eslint']!.version}); nothing was written. ` +
-      `Upgrade first: ${addCommand(target, upgrades)}${legacy ? ' (your .eslintrc keeps working through ESLINT_USE_FLAT_CONFIG=false on ESLint 9, or migrate it: npx @eslint/migrate-config <file>)' : ''}, ${RERUN}`,
+      `Upgrade first: ${addCommand(target, upgrades)}${legacy ? ' (ESLint 9 still reads your .eslintrc when the lint script sets ESLINT_USE_FLAT_CONFIG=false, and its plugins may need upgrades too; or migrate it: npx @eslint/migrate-config <file>)' : ''}, ${RERUN}`,
   );
 }
 
