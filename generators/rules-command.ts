@@ -36,11 +36,16 @@ const SOURCE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const USAGE = 'usage: create-loopsvc rules [dir] [--main <file>] [--dry-run]';
 const STANDALONE_CONFIG = 'eslint.loop.config.mjs';
 const RERUN = 'then re-run npx create-loopsvc rules';
-/** The oldest versions the vendored ruleset runs with (eslint-plugin-regexp needs ESLint 9.38; the project service needs typescript-eslint 8). */
-const FLOORS: Record<string, { version: string; major: number; minor: number }> = {
-  eslint: { version: '9.38.0', major: 9, minor: 38 },
-  'typescript-eslint': { version: '8.0.0', major: 8, minor: 0 },
+/**
+ * The oldest versions the vendored ruleset runs with: flat config and eslint-plugin-n 18 need
+ * ESLint 8.57.1; the project service needs typescript-eslint 8.
+ */
+const FLOORS: Record<string, { version: string; major: number; minor: number; patch: number }> = {
+  eslint: { version: '8.57.1', major: 8, minor: 57, patch: 1 },
+  'typescript-eslint': { version: '8.0.0', major: 8, minor: 0, patch: 0 },
 };
+/** eslint-plugin-regexp 3 needs ESLint >= 9.38; older hosts (8.57.1 … 9.37) get the 2.x line, same rule. */
+const REGEXP_FOR_OLDER_ESLINT = '^2.9.1';
 
 /** A file to create (`before` undefined) or to change. */
 interface PlannedWrite {
@@ -64,12 +69,14 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
   });
   const pkg = parsePackageJson(pkgText, target);
   checkVersions(target, pkg);
+  const hostEslint = hostVersion(target, pkg, 'eslint');
+  const modernEslint = !hostEslint || atLeast(hostEslint, { major: 9, minor: 38, patch: 0 });
 
   // 2. plan: ruleset files, check script, ESLint config, package.json
   const layout = await detectLayout(target, pkg, main);
   const request: MergeRequest = { importFrom: IMPORT_FROM, callArguments: layout.callArguments };
   const config = await eslintConfigWrite(target, pkg, request, io);
-  const plan: PlannedWrite[] = [...(await vendoredFiles()), config.write, packageJsonWrite(pkgText, pkg, config.standalone, layout.srcDir)].filter(
+  const plan: PlannedWrite[] = [...(await vendoredFiles()), config.write, packageJsonWrite(pkgText, pkg, { standalone: config.standalone, srcDir: layout.srcDir, modernEslint, eslint8: hostEslint?.major === 8 })].filter(
     (w): w is PlannedWrite => w !== undefined,
   );
 
@@ -122,7 +129,7 @@ export async function runRulesCommand(argv: readonly string[], io: RulesIo): Pro
 }
 
 /** The major.minor a dependency has: the installed copy, else the lowest version its range allows. */
-function hostVersion(target: string, pkg: PackageJson, name: string): { major: number; minor: number; text: string } | undefined {
+function hostVersion(target: string, pkg: PackageJson, name: string): { major: number; minor: number; patch: number; text: string } | undefined {
   const range = pkg.devDependencies?.[name] ?? pkg.dependencies?.[name];
   if (range === undefined) return undefined;
   let text: string | undefined;
@@ -132,9 +139,12 @@ function hostVersion(target: string, pkg: PackageJson, name: string): { major: n
   } catch {
     text = undefined;
   }
-  const m = text ? /^(\d+)\.(\d+)/.exec(text) : null;
-  return m ? { major: Number(m[1]), minor: Number(m[2]), text: text! } : undefined;
+  const m = text ? /^(\d+)\.(\d+)\.(\d+)/.exec(text) : null;
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text: text! } : undefined;
 }
+
+const atLeast = (v: { major: number; minor: number; patch: number }, f: { major: number; minor: number; patch: number }) =>
+  v.major !== f.major ? v.major > f.major : v.minor !== f.minor ? v.minor > f.minor : v.patch >= f.patch;
 
 /** Refuse before writing when the host's ESLint or typescript-eslint is older than the ruleset needs. */
 function checkVersions(target: string, pkg: PackageJson): void {
@@ -144,7 +154,7 @@ function checkVersions(target: string, pkg: PackageJson): void {
   for (const [name, floor] of Object.entries(FLOORS)) {
     const have = hostVersion(target, pkg, name);
     if (!have) continue;
-    if (have.major > floor.major || (have.major === floor.major && have.minor >= floor.minor)) continue;
+    if (atLeast(have, floor)) continue;
     found.push(`${name} ${have.text}`);
     // ESLint 10 no longer reads .eslintrc: a legacy project upgrades to 9, which still does.
     upgrades.push(`${name}@${name === 'eslint' && legacy ? `^${floor.version}` : (versionOf(name) ?? `^${floor.version}`)}`);
@@ -324,19 +334,25 @@ async function eslintConfigWrite(target: string, pkg: PackageJson, request: Merg
 }
 
 /** Adds missing devDependencies and scripts; existing entries are never touched. */
-function packageJsonWrite(before: string, pkg: PackageJson, standalone: boolean, srcDir: string): PlannedWrite {
+function packageJsonWrite(
+  before: string,
+  pkg: PackageJson,
+  { standalone, srcDir, modernEslint, eslint8 }: { standalone: boolean; srcDir: string; modernEslint: boolean; eslint8: boolean },
+): PlannedWrite {
   const next: PackageJson = structuredClone(pkg);
   const present = (name: string) => Object.hasOwn(pkg.dependencies ?? {}, name) || Object.hasOwn(pkg.devDependencies ?? {}, name);
   for (const name of DEV_DEPENDENCIES) {
     if (present(name)) continue;
-    const version = versionOf(name);
+    const version = name === 'eslint-plugin-regexp' && !modernEslint ? REGEXP_FOR_OLDER_ESLINT : versionOf(name);
     if (!version) throw new Error(`no version for ${name} in the scaffolder's devDependencies`);
     next.devDependencies = { ...next.devDependencies, [name]: version };
   }
   const scripts = { ...next.scripts };
   if (!standalone && !Object.hasOwn(scripts, 'lint')) scripts.lint = 'eslint .';
   if (!Object.hasOwn(scripts, 'check:loop')) {
-    scripts['check:loop'] = standalone ? `eslint --config ${STANDALONE_CONFIG} ${srcDir} && node ${CHECK_SCRIPT}` : `node ${CHECK_SCRIPT}`;
+    // ESLint 8 reads a flat config only when told to (9 and later by default).
+    const eslint = eslint8 ? 'ESLINT_USE_FLAT_CONFIG=true eslint' : 'eslint';
+    scripts['check:loop'] = standalone ? `${eslint} --config ${STANDALONE_CONFIG} ${srcDir} && node ${CHECK_SCRIPT}` : `node ${CHECK_SCRIPT}`;
   }
   next.scripts = scripts;
   const indent = /^\{\r?\n([ \t]+)"/.exec(before)?.[1] ?? 2;

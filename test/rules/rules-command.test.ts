@@ -237,6 +237,13 @@ describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs
     expect(r.error?.message).toContain('eslint 8.56.0 and typescript-eslint 7.0.0 in');
     expect(r.error?.message).toMatch(/Upgrade first: yarn add -D eslint@\^10\.\d+\.\d+ typescript-eslint@\^8\.\d+\.\d+, then re-run npx create-loopsvc rules/);
     expect(await treeSnapshot(old)).toEqual(before);
+
+    // ESLint 9.17 (older than eslint-plugin-regexp 3 wants): merged, with the regexp 2.x line.
+    const nine = await project({ ...EXPRESS_STYLE, 'package.json': `${JSON.stringify({ name: 'nine', type: 'module', devDependencies: { eslint: '^9.17.0' } }, null, 2)}\n` });
+    expect((await run([nine])).code).toBe(0);
+    const pkg = JSON.parse(await readFile(path.join(nine, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies['eslint-plugin-regexp']).toBe('^2.9.1');
+    expect(pkg.devDependencies.eslint).toBe('^9.17.0');
   });
 
   it('merges a CommonJS eslint.config.cjs; finds the root that listens; --main overrides it', async () => {
