@@ -61,15 +61,33 @@ export function awaitOverACollection(descriptor) {
   return true;
 }
 
+const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
+
 /**
- * require-await on an async function passed to a call (a Fastify handler or hook, grammY
- * middleware, a job processor) is noise: the framework wants a promise-returning function, and
- * `async` is how a handler that does only sync work returns one. Declared functions keep it.
+ * require-await on a function a framework calls is noise: it wants a promise-returning function,
+ * and `async` is how a handler that does only sync work returns one. Dropped for an async
+ * function passed to a call (a Fastify handler or hook, grammY middleware, a job processor), a
+ * plugin (`async (fastify) => …`, `export default async function (app)`), one typed by its
+ * declaration (`const plugin: FastifyPluginAsync = async …`), and a declared function that is
+ * handed on as a value (`decorateRequest('isAdmin', isAdmin)`). Functions only ever called keep it.
  */
-export function asyncNotExpected(descriptor) {
+export function asyncNotExpected(descriptor, context) {
   let fn = descriptor.node;
   while (fn && !FUNCTIONS.has(fn.type)) fn = fn.parent;
-  const parent = fn?.parent;
+  if (!fn) return true;
+  const parent = fn.parent;
   if (parent && (parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(fn)) return false;
+  if (fn.params[0]?.type === 'Identifier' && PLUGIN_PARAM.test(fn.params[0].name)) return false;
+  if (parent?.type === 'ExportDefaultDeclaration') return false;
+  if (parent?.type === 'VariableDeclarator' && parent.id.typeAnnotation) return false;
+  const holder = fn.type === 'FunctionDeclaration' ? fn : parent?.type === 'VariableDeclarator' ? parent : null;
+  if (holder) {
+    const variable = context.sourceCode.getDeclaredVariables(holder).find((v) => v.defs.some((d) => d.node === holder));
+    const handedOn = (variable?.references ?? []).some((r) => {
+      const up = r.identifier.parent;
+      return r.isRead() && !(up.type === 'CallExpression' && up.callee === r.identifier);
+    });
+    if (handedOn) return false;
+  }
   return true;
 }

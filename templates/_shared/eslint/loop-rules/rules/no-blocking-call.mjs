@@ -1,6 +1,6 @@
 import { blockingApi, message } from '../messages.mjs';
 import { phase } from './phase.mjs';
-import { calleeOrigin, lazilyImportedFiles, typeInfo, valueOrigin } from './resolve.mjs';
+import { calleeOrigin, lazilyImportedFiles, startupOnly, typeInfo, valueOrigin } from './resolve.mjs';
 
 // R2.1/R2.3 by meaning (type information): a call is blocking when it resolves to
 //   - a `*Sync` function declared in Node's own types (@types/node), however it was reached;
@@ -43,9 +43,10 @@ export default {
     const info = typeInfo(context);
     if (!info) return {};
     const lazy = lazilyImportedFiles(info);
+    const onlyAtStartup = startupOnly(info);
     function report(node, found, always) {
       if (!found) return;
-      if (!always && found[0] === 'R2.3' && phase(context, node, lazy) === 'startup') return;
+      if (!always && found[0] === 'R2.3' && phase(context, node, lazy, onlyAtStartup) === 'startup') return;
       const [id, what, fix] = found;
       context.report({ node, messageId: 'blocking', data: { text: message(id, what, fix) } });
     }

@@ -13,9 +13,11 @@
 //            `.then` callbacks, constructors and instance fields (run on every `new`), exported
 //            functions (any module may call them later), and code after `listen()`.
 //
-// Limits a static analysis cannot decide (reported as 'serving', the safe side): a function
-// exported and called only at startup by another module, a module reached lazily through several
-// static imports, code selected at run time (`if (process.env.X)`).
+// With type information (`startupOnly`, ./resolve.mjs) an exported function or a method whose
+// every call in the program runs at startup is startup too (a factory's `ensureDir()` called
+// from a plugin body). Limits a static analysis cannot decide (reported as 'serving', the safe
+// side): a function handed on as a callback, a module reached lazily through several static
+// imports, code selected at run time (`if (process.env.X)`).
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const IMMEDIATE_ITERATION = new Set(['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted']);
@@ -130,9 +132,12 @@ function phaseAt(state, node, depth) {
       if (!n.static) return 'serving'; // runs on every `new`
       continue;
     }
-    if (n.type === 'MethodDefinition') return 'serving';
+    if (n.type === 'MethodDefinition') return state.startupOnly?.(n.value) ? 'startup' : 'serving';
     if (FUNCTIONS.has(n.type) && child !== n.id && !n.params.includes(child)) {
       const role = functionRole(state, n, node, depth);
+      // Called from elsewhere (exported, a method): startup when the type checker sees every
+      // call of it run at startup, in whatever module.
+      if (role === 'serving' && n.parent?.type !== 'CallExpression' && state.startupOnly?.(n)) return 'startup';
       if (role !== 'transparent') return role;
     }
   }
@@ -147,8 +152,8 @@ function phaseAt(state, node, depth) {
  * 'startup' or 'serving' for `node`. `lazyFiles` (a Set of file names, from the type checker)
  * marks modules imported lazily, whose top level runs after startup.
  */
-export function phase(context, node, lazyFiles) {
-  const state = { sourceCode: context.sourceCode, lazy: Boolean(lazyFiles?.has(context.filename)) };
+export function phase(context, node, lazyFiles, startupOnly) {
+  const state = { sourceCode: context.sourceCode, lazy: Boolean(lazyFiles?.has(context.filename)), startupOnly };
   return phaseAt(state, node, 0);
 }
 

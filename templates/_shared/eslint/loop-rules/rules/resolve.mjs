@@ -190,3 +190,87 @@ function isImmediatelyCalled(fn) {
   while (n && ts.isParenthesizedExpression(n)) n = n.parent;
   return Boolean(n && ts.isCallExpression(n) && (n.expression === fn || n.expression === fn.parent));
 }
+
+const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
+const IMMEDIATE = new Set(['forEach', 'map', 'filter', 'reduce', 'flatMap', 'some', 'every', 'find', 'sort']);
+const startupIndex = new WeakMap();
+
+const projectFile = (file) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(file.fileName);
+
+/**
+ * Functions of the project (exported functions, methods) whose every call, anywhere in the
+ * program, runs during startup: at module top level, in a plugin body, or in another such
+ * function. `startupOnly(estreeFunction)` answers for one; built on first use, once per program.
+ * A function also handed on as a value (a callback) is not seen through: its calls are reported.
+ */
+export function startupOnly(info) {
+  let index = startupIndex.get(info.program);
+  if (!index) {
+    index = { sites: null, memo: new Map() };
+    startupIndex.set(info.program, index);
+  }
+  const sites = () => {
+    if (index.sites) return index.sites;
+    index.sites = new Map();
+    for (const file of info.program.getSourceFiles()) {
+      if (!projectFile(file)) continue;
+      const visit = (node) => {
+        if (ts.isCallExpression(node)) {
+          let declaration;
+          try {
+            declaration = info.checker.getResolvedSignature(node)?.declaration;
+          } catch {
+            declaration = undefined;
+          }
+          if (declaration && projectFile(declaration.getSourceFile())) {
+            const list = index.sites.get(declaration) ?? [];
+            list.push(node);
+            index.sites.set(declaration, list);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+    }
+    return index.sites;
+  };
+  const lazy = lazilyImportedFiles(info);
+
+  function onlyAtStartup(declaration, depth) {
+    if (depth > 4) return false;
+    if (index.memo.has(declaration)) return index.memo.get(declaration);
+    index.memo.set(declaration, false); // a cycle is not startup
+    const calls = sites().get(declaration) ?? [];
+    const result = calls.length > 0 && calls.every((call) => runsAtStartup(call, depth + 1));
+    index.memo.set(declaration, result);
+    return result;
+  }
+
+  function runsAtStartup(node, depth) {
+    for (let n = node.parent, child = node; n; child = n, n = n.parent) {
+      if (ts.isSourceFile(n)) return !lazy.has(n.fileName);
+      if (ts.isPropertyDeclaration(n) && n.initializer === child && !n.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return false;
+      if (!ts.isFunctionLike(n) || ts.isFunctionTypeNode(n)) continue;
+      let up = n.parent;
+      while (up && ts.isParenthesizedExpression(up)) up = up.parent;
+      if (up && ts.isCallExpression(up) && (up.expression === n || up.expression === n.parent)) continue; // IIFE
+      if (up && ts.isCallExpression(up) && up.arguments.includes(n.parent && ts.isParenthesizedExpression(n.parent) ? n.parent : n)) {
+        const callee = up.expression;
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+        if (name === 'register' || name === 'fp' || name === 'fastifyPlugin' || IMMEDIATE.has(name)) continue;
+        return false;
+      }
+      const first = n.parameters?.[0];
+      if (first && ts.isIdentifier(first.name) && PLUGIN_PARAM.test(first.name.text)) return true; // a plugin body runs at registration
+      return onlyAtStartup(n, depth);
+    }
+    return false;
+  }
+
+  return (fn) => {
+    const tsNode = info.map.get(fn) ?? (fn.parent ? info.map.get(fn.parent) : undefined);
+    if (!tsNode) return false;
+    const declaration = ts.isFunctionLike(tsNode) ? tsNode : ts.isVariableDeclaration(tsNode) && tsNode.initializer && ts.isFunctionLike(tsNode.initializer) ? tsNode.initializer : null;
+    return declaration ? onlyAtStartup(declaration, 0) : false;
+  };
+}
