@@ -270,7 +270,7 @@ async function detectLayout(target: string, pkg: PackageJson, mainFlag: string |
   return { callArguments: `{ ${args.join(', ')} }`, notes, srcDir: hasSrc ? 'src' : '.' };
 }
 
-const SERVES = /\.listen\s*\(|\b(bot|app|server|runner)\.start\s*\(|\bserve\s*\(|process\.(on|once)\(\s*['"]SIG/;
+const SERVES = /\.listen\s*\(|\b(bot|app|server|runner)\.(start|launch)\s*\(|\bserve\s*\(|process\.(on|once)\(\s*['"]SIG/;
 
 async function findCompositionRoot(target: string, pkg: PackageJson, hasSrc: boolean): Promise<string | undefined> {
   const start = /\bnode\s+(?:--[\w-]+(?:=\S+)?\s+)*([\w./-]+\.[cm]?[jt]s)\b/.exec(pkg.scripts?.start ?? '')?.[1];

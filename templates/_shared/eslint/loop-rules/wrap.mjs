@@ -1,6 +1,6 @@
 import { runsAtStartup } from './rules/phase.mjs';
 import { typeInfo } from './rules/resolve.mjs';
-import { isDeclaredInProject } from './rules/util.mjs';
+import { FUNCTION_TYPES, isDeclaredInProject, PLUGIN_PARAM } from './rules/util.mjs';
 
 /**
  * Re-exports a rule of another plugin (typescript-eslint, eslint-plugin-n, ESLint core) under
@@ -46,7 +46,6 @@ export function untypedServingSync(descriptor, context) {
 }
 
 const LOOPS = new Set(['ForStatement', 'ForOfStatement', 'ForInStatement', 'WhileStatement', 'DoWhileStatement']);
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 /**
  * no-await-in-loop is about a collection awaited one by one (`for (const u of urls) await get(u)`,
@@ -55,13 +54,11 @@ const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFu
  */
 export function awaitOverACollection(descriptor) {
   for (let n = descriptor.node.parent; n; n = n.parent) {
-    if (FUNCTIONS.has(n.type)) return true;
+    if (FUNCTION_TYPES.has(n.type)) return true;
     if (LOOPS.has(n.type)) return n.type !== 'WhileStatement' && n.type !== 'DoWhileStatement' && !(n.type === 'ForStatement' && !n.test);
   }
   return true;
 }
-
-const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
 
 /**
  * require-await on a function a framework calls is noise: it wants a promise-returning function,
@@ -73,7 +70,7 @@ const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
  */
 export function asyncNotExpected(descriptor, context) {
   let fn = descriptor.node;
-  while (fn && !FUNCTIONS.has(fn.type)) fn = fn.parent;
+  while (fn && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
   if (!fn) return true;
   const parent = fn.parent;
   if (parent && (parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(fn)) return false;

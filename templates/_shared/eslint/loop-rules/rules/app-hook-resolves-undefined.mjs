@@ -1,5 +1,5 @@
 import { message } from '../messages.mjs';
-import { resolveVariable, staticString } from './util.mjs';
+import { FUNCTION_TYPES, resolveVariable, staticString } from './util.mjs';
 
 // R3.2 (P4): Fastify hooks that can never complete, or complete with an error.
 //   - Fastify runs async application hooks as `ret.then(done, done)`, so one that resolves a
@@ -17,7 +17,6 @@ const HOOK_ARITY = {
   onTimeout: 3, onRequestAbort: 2, onReady: 1, onListen: 1, preClose: 1, onClose: 2,
 };
 const FIX = 'write a block body, `async () => { await pool.connect() }`, so the hook resolves undefined';
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 const isUndefined = (node) => node.type === 'Identifier' && node.name === 'undefined';
 

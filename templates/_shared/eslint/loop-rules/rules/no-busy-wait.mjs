@@ -1,5 +1,5 @@
 import { message } from '../messages.mjs';
-import { propertyName } from './util.mjs';
+import { FUNCTION_TYPES, propertyName } from './util.mjs';
 
 // R2.1: a loop that polls a clock or a lock without awaiting is time.sleep that also burns a CPU:
 // nothing else runs until it ends, so the lock can never be released by anyone else and the
@@ -13,7 +13,6 @@ import { propertyName } from './util.mjs';
 // (`while (queue.length > 0 && Date.now() < deadline)`), and any loop that awaits.
 
 const FIX = "await setTimeout(ms, undefined, { signal }) from 'node:timers/promises' (or wait for the event/promise that releases the lock)";
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForOfStatement', 'ForInStatement']);
 const LOCK_CALL = /^(try(Lock|Acquire)|isLocked|locked|isBusy)$/i;
 const LOCK_FIELD = /^(locked|isLocked|busy|isBusy)$/;
@@ -50,7 +49,7 @@ function some(node, test) {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'parent' || key === 'loc' || key === 'range') continue;
     for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child.type === 'string' && !FUNCTIONS.has(child.type) && some(child, test)) return true;
+      if (child && typeof child.type === 'string' && !FUNCTION_TYPES.has(child.type) && some(child, test)) return true;
     }
   }
   return false;
@@ -82,7 +81,7 @@ function polls(test, clockVars) {
 function exits(loop) {
   const found = [];
   const walk = (node, guard, nested) => {
-    if (!node || typeof node.type !== 'string' || FUNCTIONS.has(node.type)) return;
+    if (!node || typeof node.type !== 'string' || FUNCTION_TYPES.has(node.type)) return;
     if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement' || (node.type === 'BreakStatement' && (node.label || !nested))) {
       found.push(guard);
       return;

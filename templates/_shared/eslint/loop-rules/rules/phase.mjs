@@ -5,7 +5,7 @@
 //   startup  module top level (unless the module is imported lazily from a function, where its
 //            top level runs when that function runs), static class blocks and fields, a plugin
 //            body (`app.register(fn)`, `fp(fn)`, an exported `function (app, opts)`), the part of a
-//            function that serves (`listen()`, `bot.start()`, `serve()`) before it serves,
+//            function that serves (`listen()`, `bot.start()`, `bot.launch()`, `serve()`) before it serves,
 //            `process.on('exit')` (only sync code can run there), callbacks that run immediately
 //            (IIFE, `new Promise(executor)`, array iteration), and a local function whose every
 //            use is one of these.
@@ -19,10 +19,9 @@
 // side): a function handed on as a callback, a module reached lazily through several static
 // imports, code selected at run time (`if (process.env.X)`).
 
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
-const IMMEDIATE_ITERATION = new Set(['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted']);
+import { FUNCTION_TYPES, IMMEDIATE_ITERATION, PLUGIN_PARAM } from './util.mjs';
+
 const PLUGIN_WRAPPERS = new Set(['fp', 'fastifyPlugin']);
-const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
 const MAX_DEPTH = 4;
 
 const name = (node) => (node?.type === 'Identifier' ? node.name : node?.type === 'Literal' ? String(node.value) : null);
@@ -43,7 +42,7 @@ function isServeCall(node) {
   if (node?.type !== 'CallExpression') return false;
   const m = memberName(node.callee);
   if (m === 'listen') return true;
-  if (m === 'start' && /(bot|server|app|runner)$/i.test(name(node.callee.object) ?? '')) return true;
+  if ((m === 'start' || m === 'launch') && /(bot|server|app|runner)$/i.test(name(node.callee.object) ?? '')) return true;
   return node.callee.type === 'Identifier' && (node.callee.name === 'serve' || (node.callee.name === 'run' && name(node.arguments[0]) === 'bot'));
 }
 
@@ -60,7 +59,7 @@ function servesAt(fn) {
     for (const [key, value] of Object.entries(n)) {
       if (key === 'parent' || key === 'range' || key === 'loc') continue;
       for (const child of Array.isArray(value) ? value : [value]) {
-        if (child && typeof child.type === 'string' && !FUNCTIONS.has(child.type)) stack.push(child);
+        if (child && typeof child.type === 'string' && !FUNCTION_TYPES.has(child.type)) stack.push(child);
       }
     }
   }
@@ -133,7 +132,7 @@ function phaseAt(state, node, depth) {
       continue;
     }
     if (n.type === 'MethodDefinition') return state.startupOnly?.(n.value) ? 'startup' : 'serving';
-    if (FUNCTIONS.has(n.type) && child !== n.id && !n.params.includes(child)) {
+    if (FUNCTION_TYPES.has(n.type) && child !== n.id && !n.params.includes(child)) {
       const role = functionRole(state, n, node, depth);
       // Called from elsewhere (exported, a method): startup when the type checker sees every
       // call of it run at startup, in whatever module.

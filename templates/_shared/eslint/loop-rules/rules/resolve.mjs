@@ -4,6 +4,7 @@
 // `await import()` or a value stored in an object resolves to the same declaration in @types/node,
 // and a user's own `parseSync()` resolves to the project.
 import ts from 'typescript';
+import { IMMEDIATE_ITERATION, PLUGIN_PARAM } from './util.mjs';
 
 /** The checker and node maps when this file has type information, else null (plain JavaScript). */
 export function typeInfo(context) {
@@ -191,8 +192,6 @@ function isImmediatelyCalled(fn) {
   return Boolean(n && ts.isCallExpression(n) && (n.expression === fn || n.expression === fn.parent));
 }
 
-const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
-const IMMEDIATE = new Set(['forEach', 'map', 'filter', 'reduce', 'flatMap', 'some', 'every', 'find', 'sort']);
 const startupIndex = new WeakMap();
 
 const projectFile = (file) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(file.fileName);
@@ -257,7 +256,7 @@ export function startupOnly(info) {
       if (up && ts.isCallExpression(up) && up.arguments.includes(n.parent && ts.isParenthesizedExpression(n.parent) ? n.parent : n)) {
         const callee = up.expression;
         const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-        if (name === 'register' || name === 'fp' || name === 'fastifyPlugin' || IMMEDIATE.has(name)) continue;
+        if (name === 'register' || name === 'fp' || name === 'fastifyPlugin' || IMMEDIATE_ITERATION.has(name)) continue;
         return false;
       }
       const first = n.parameters?.[0];

@@ -1,6 +1,6 @@
 import { message, resourceOf } from '../messages.mjs';
 import { calleeOrigin, typeInfo } from './resolve.mjs';
-import { propertyName, resolveVariable } from './util.mjs';
+import { FUNCTION_TYPES, IMMEDIATE_ITERATION, propertyName, resolveVariable } from './util.mjs';
 
 // R3.1: resources are opened by their owner at startup (an onReady hook, a fastify-plugin, main)
 // and closed at shutdown.
@@ -12,22 +12,20 @@ import { propertyName, resolveVariable } from './util.mjs';
 //   - setInterval whose timer is dropped or never passed to clearInterval: it keeps running
 //     after shutdown began (and keeps the process alive unless unref'd). Syntactic.
 
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const HANDLER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all', 'route', 'command', 'hears', 'callbackQuery', 'on', 'once', 'use', 'handle']);
 const APP_HOOKS = new Set(['onReady', 'onListen', 'preClose', 'onClose', 'onRoute', 'onRegister']);
-const IMMEDIATE = new Set(['forEach', 'map', 'filter', 'reduce', 'flatMap', 'some', 'every', 'find']);
 const FIX = 'open it once in an onReady hook or plugin (main.* for bots and workers), app.decorate() it, and close it in onClose';
 
 /** 'import' at module top level, 'request' inside a handler callback, else null (a function we cannot place). */
 function placement(node) {
   for (let n = node.parent, child = node; n; child = n, n = n.parent) {
     if (n.type === 'PropertyDefinition' && child === n.value && !n.static) return null;
-    if (!FUNCTIONS.has(n.type)) continue;
+    if (!FUNCTION_TYPES.has(n.type)) continue;
     const parent = n.parent;
     if (parent?.type === 'CallExpression' && parent.callee === n) continue; // IIFE
     if (parent?.type === 'CallExpression' && parent.arguments.includes(n)) {
       const method = parent.callee.type === 'MemberExpression' ? propertyName(parent.callee) : null;
-      if (method && IMMEDIATE.has(method)) continue;
+      if (method && IMMEDIATE_ITERATION.has(method)) continue;
       if (method === 'addHook') return APP_HOOKS.has(parent.arguments[0]?.value) ? null : 'request';
       if (method && HANDLER_METHODS.has(method)) return 'request';
     }
