@@ -65,7 +65,8 @@ export function awaitOverACollection(descriptor) {
  * and `async` is how a handler that does only sync work returns one. Dropped for an async
  * function passed to a call (a Fastify handler or hook, grammY middleware, a job processor), a
  * plugin (`async (fastify) => …`, `export default async function (app)`), one typed by its
- * declaration (`const plugin: FastifyPluginAsync = async …`), and a declared function that is
+ * declaration (`const plugin: FastifyPluginAsync = async …`), a method of a class that extends
+ * or implements a contract or of an object literal passed to a call, and a declared function
  * handed on as a value (`decorateRequest('isAdmin', isAdmin)`). Functions only ever called keep it.
  */
 export function asyncNotExpected(descriptor, context) {
@@ -77,6 +78,18 @@ export function asyncNotExpected(descriptor, context) {
   if (fn.params[0]?.type === 'Identifier' && PLUGIN_PARAM.test(fn.params[0].name)) return false;
   if (parent?.type === 'ExportDefaultDeclaration') return false;
   if (parent?.type === 'VariableDeclarator' && parent.id.typeAnnotation) return false;
+  // A method that fulfils a contract: of a class that extends or implements one (or is abstract),
+  // or of an object literal handed to a call (`schedule({ handler: async () => … })`).
+  if (parent?.type === 'MethodDefinition') {
+    const cls = parent.parent?.parent;
+    if (cls && (cls.superClass || cls.implements?.length > 0 || cls.abstract)) return false;
+  }
+  if (parent?.type === 'Property' && parent.value === fn) {
+    let object = parent.parent;
+    while (object?.parent?.type === 'Property' || object?.parent?.type === 'ObjectExpression') object = object.parent;
+    const holder = object?.parent;
+    if (holder && (holder.type === 'CallExpression' || holder.type === 'NewExpression') && holder.arguments.includes(object)) return false;
+  }
   const holder = fn.type === 'FunctionDeclaration' ? fn : parent?.type === 'VariableDeclarator' ? parent : null;
   if (holder) {
     const variable = context.sourceCode.getDeclaredVariables(holder).find((v) => v.defs.some((d) => d.node === holder));

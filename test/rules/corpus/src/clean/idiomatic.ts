@@ -83,3 +83,12 @@ export const matcher = /^[a-z][a-z0-9-]*$/; // clean: linear regex
 export const emails = /^[^\s@]+@[^\s@]+\.[^\s@]+$/; // expect: R2.4
 export const domain = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/; // clean: repeated group with a fixed separator
 export const timer = setTimeout(() => undefined, 10); // clean: setTimeout is not an interval
+
+interface Strategy { scan(): Promise<number[]> }
+export class FixedStrategy implements Strategy {
+  async scan(): Promise<number[]> { return [1]; } // clean: async method fulfilling an interface
+}
+export function schedule(add: (job: { name: string; handler: () => Promise<void> }) => void): void {
+  add({ name: 'noop', handler: async () => { console.log('tick'); } }); // clean: async handler in an object handed to a call
+  add({ name: 'method', async handler() { console.log('tock'); } }); // clean: async method in an object handed to a call
+}
