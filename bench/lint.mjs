@@ -2,8 +2,8 @@
 // `node bench/lint.mjs <project> [--baseline <git-ref>] [--reps 5]`: how long `eslint .` takes in
 // a generated (and installed) project with this checkout's loop rules, and with the loop rules of
 // <git-ref> (default: the commit before issue 11's type-aware rules) swapped into the same
-// project. Prints the median wall time of each and ESLint's own per-rule TIMING for the current
-// rules. The project's eslint/loop-rules folder is restored afterwards.
+// project, the runs of the two alternating. Prints the median wall time of each and ESLint's own
+// per-rule TIMING for the current rules. The project's eslint/loop-rules folder is restored afterwards.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,13 +34,28 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-async function withRules(dir, label) {
+async function useRules(dir) {
   await rm(path.join(project, 'eslint/loop-rules'), { recursive: true, force: true });
   await cp(dir, path.join(project, 'eslint/loop-rules'), { recursive: true });
-  lintOnce(); // warm the file system cache
-  const runs = Array.from({ length: reps }, () => lintOnce());
-  const problems = (runs[0].out.match(/✖ (\d+) problems?/) ?? [])[1] ?? '0';
-  console.log(`| ${label} | ${Math.round(median(runs.map((r) => r.ms)))} ms | ${Math.round(Math.min(...runs.map((r) => r.ms)))} ms | ${problems} |`);
+}
+
+/** Runs alternate between the rulesets so that a change of machine load hits both alike. */
+async function compare(sets) {
+  const runs = new Map(sets.map(([label]) => [label, []]));
+  for (const [, dir] of sets) {
+    await useRules(dir);
+    lintOnce(); // warm the file system cache
+  }
+  for (let i = 0; i < reps; i++) {
+    for (const [label, dir] of sets) {
+      await useRules(dir);
+      runs.get(label).push(lintOnce());
+    }
+  }
+  for (const [label, list] of runs) {
+    const problems = (list[0].out.match(/✖ (\d+) problems?/) ?? [])[1] ?? '0';
+    console.log(`| ${label} | ${Math.round(median(list.map((r) => r.ms)))} ms | ${Math.round(Math.min(...list.map((r) => r.ms)))} ms | ${problems} |`);
+  }
 }
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'loopsvc-lint-bench-'));
@@ -53,8 +68,11 @@ try {
   await cp(path.join(scratch, RULES), baseline, { recursive: true });
   console.log(`eslint . in ${project}, ${reps} runs each (median, best), ${process.version}`);
   console.log('| loop rules | median | best | problems |\n| --- | ---: | ---: | ---: |');
-  await withRules(baseline, `before (${values.baseline})`);
-  await withRules(path.join(REPO, RULES), 'after (this checkout)');
+  await compare([
+    [`before (${values.baseline})`, baseline],
+    ['after (this checkout)', path.join(REPO, RULES)],
+  ]);
+  await useRules(path.join(REPO, RULES));
   const timing = lintOnce({ TIMING: '8' });
   console.log(`\nESLint TIMING (after), slowest rules:\n${timing.out.slice(timing.out.indexOf('Rule'))}`);
 } finally {

@@ -1,6 +1,7 @@
 import { blockingApi, message } from '../messages.mjs';
 import { phase } from './phase.mjs';
 import { calleeOrigin, lazilyImportedFiles, startupOnly, typeInfo, valueOrigin } from './resolve.mjs';
+import { resolveVariable } from './util.mjs';
 
 // R2.1/R2.3 by meaning (type information): a call is blocking when it resolves to
 //   - a `*Sync` function declared in Node's own types (@types/node), however it was reached;
@@ -50,12 +51,22 @@ export default {
       const [id, what, fix] = found;
       context.report({ node, messageId: 'blocking', data: { text: message(id, what, fix) } });
     }
+    // Asking the checker about every argument is costly; a function handed on comes from an
+    // import, a require or a destructuring, or is a member of such a value (`fs.statSync`).
+    function mayBeImportedFunction(arg) {
+      let root = arg;
+      while (root.type === 'MemberExpression') root = root.object;
+      if (root.type !== 'Identifier') return false;
+      const def = resolveVariable(context.sourceCode, root)?.defs[0];
+      if (!def) return arg.type === 'MemberExpression'; // a global namespace
+      return def.type === 'ImportBinding' || (def.type === 'Variable' && def.node.init != null && def.node.init.type !== 'ArrowFunctionExpression' && def.node.init.type !== 'FunctionExpression');
+    }
     function check(call) {
       const found = blocking(calleeOrigin(info, call), call.arguments);
       report(call, found, found?.[0] === 'R2.1');
       // A sync function handed to another function is called by it: `files.map(fs.statSync)`.
       for (const arg of call.arguments) {
-        if (arg.type !== 'Identifier' && arg.type !== 'MemberExpression') continue;
+        if (!mayBeImportedFunction(arg)) continue;
         const origin = valueOrigin(info, arg);
         if (origin?.node && /Sync$/.test(origin.name ?? '')) report(arg, blocking(origin, []), false);
       }

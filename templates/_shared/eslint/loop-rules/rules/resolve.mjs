@@ -135,6 +135,11 @@ export function calleeOrigin(info, call) {
   const calleeTs = info.map.get(call.callee);
   if (!tsCall || !calleeTs) return null;
   const { checker, program } = info;
+  // Most calls go to the project's own functions and methods: the callee's symbol says so
+  // without resolving the signature (the costly part).
+  const direct = aliased(checker, symbolAt(checker, calleeTs));
+  const own = direct?.valueDeclaration;
+  if (own && ts.isFunctionLike(own) && projectFile(own.getSourceFile())) return describe(own, program, null);
   let signature;
   try {
     signature = checker.getResolvedSignature(tsCall);
@@ -215,13 +220,11 @@ export function startupOnly(info) {
       if (!projectFile(file)) continue;
       const visit = (node) => {
         if (ts.isCallExpression(node)) {
-          let declaration;
-          try {
-            declaration = info.checker.getResolvedSignature(node)?.declaration;
-          } catch {
-            declaration = undefined;
-          }
-          if (declaration && projectFile(declaration.getSourceFile())) {
+          // The callee's symbol, not its resolved signature: cheaper, and enough for the
+          // project's own functions and methods, which is all this index is asked about.
+          let declaration = aliased(info.checker, symbolAt(info.checker, node.expression))?.valueDeclaration;
+          if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) declaration = skipOuter(declaration.initializer);
+          if (declaration && ts.isFunctionLike(declaration) && projectFile(declaration.getSourceFile())) {
             const list = index.sites.get(declaration) ?? [];
             list.push(node);
             index.sites.set(declaration, list);
