@@ -31,7 +31,7 @@ export interface MonorepoPlan {
 }
 
 /** Shared dev tools whose version a service takes from the root when the ranges agree. */
-const SHARED_DEV_TOOLS = ['typescript', 'vitest', 'eslint', 'typescript-eslint', 'eslint-plugin-n', '@types/node', 'tsx'];
+const SHARED_DEV_TOOLS = ['typescript', 'vitest', 'eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', '@types/node', 'tsx'];
 const TSCONFIG_BASES = ['tsconfig.base.json', 'tsconfig.options.json'];
 
 export async function planMonorepo(workspace: Workspace, target: string): Promise<MonorepoPlan> {

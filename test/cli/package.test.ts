@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import rootPackage from '../../package.json' with { type: 'json' };
 import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
 
-/** Budget for the packed tarball: the bundle plus the templates. */
-const MAX_PACKED_BYTES = 300 * 1024;
+/**
+ * Budget for the packed tarball: the bundle (about 130 KiB of it compressed) plus the templates,
+ * whose loop ruleset is most of their weight and grows with every rule. Raised from 300 KiB when
+ * the ruleset learnt type-checked resolution and the startup analysis.
+ */
+const MAX_PACKED_BYTES = 360 * 1024;
 
 interface PackResult {
   filename: string;

@@ -34,7 +34,7 @@ describe('mergeEslintConfig', () => {
   it('array literal without a trailing comma adds one to the last element', () => {
     const before = "export default [\n  {\n    files: ['**/*.js'],\n  }\n];\n";
     const after = merged(before);
-    expect(after).toBe(`${IMPORT}\nexport default [\n  {\n    files: ['**/*.js'],\n  },\n  ${SPREAD},\n];\n`);
+    expect(after).toBe(`${IMPORT}\nexport default [\n  {\n    files: ['**/*.js'],\n  },\n  ${SPREAD}\n];\n`);
     expectOnlyAdditions(before, after, 2, 1);
   });
 
@@ -64,15 +64,54 @@ describe('mergeEslintConfig', () => {
 
   it.each([
     ['CommonJS', "module.exports = [{ rules: {} }];\n", 'CommonJS'],
-    ['a computed export', 'export default makeConfig();\n', 'something other than defineConfig'],
+    ['a call with spread arguments', 'export default makeConfig(...parts);\n', 'spread arguments'],
+    ['CommonJS awaiting a factory', { commonjs: true, source: 'module.exports = makeConfig();\n' }, 'cannot do at top level'],
     ['a conditional', 'export default strict ? a : b;\n', 'computed value (ConditionalExpression)'],
     ['no default export', 'export const config = [];\n', 'no `export default`'],
     ['TypeScript-only syntax', "import type { Linter } from 'eslint';\nexport default [] satisfies Linter.Config[];\n", 'cannot be parsed'],
-    ['defineConfig from elsewhere', "import { defineConfig } from './mine.js';\nexport default defineConfig({});\n", 'something other than'],
-  ])('refuses %s', (_title, source, reason) => {
-    const outcome = mergeEslintConfig(source, request);
+  ])('refuses %s', (_title, input, reason) => {
+    const { source, commonjs } = typeof input === 'string' ? { source: input, commonjs: false } : input;
+    const outcome = mergeEslintConfig(source, { ...request, commonjs });
     expect(outcome.kind).toBe('cannot');
     expect(outcome.kind === 'cannot' && outcome.reason).toContain(reason);
+  });
+
+  // One fixture per config shape met in real repositories (issue 11), written here.
+  it('antfu(options, ...configs): the loop rules become one more user config', () => {
+    const before = "import antfu from '@antfu/eslint-config'\n\nexport default antfu({\n  typescript: true,\n})\n";
+    const after = merged(before);
+    expect(after).toBe(
+      "import antfu from '@antfu/eslint-config'\nimport loopRules from './eslint/loop-rules/index.mjs'\n\nexport default antfu({\n  typescript: true,\n}, ...loopRules({ tsconfigRootDir: import.meta.dirname }))\n",
+    );
+  });
+
+  it('any other factory call: its result is awaited and spread', () => {
+    const before = "import company from '@acme/eslint-config';\n\nexport default company({ node: true });\n";
+    expect(merged(before)).toBe(
+      `import company from '@acme/eslint-config';\n${IMPORT}\n\nexport default [...(await company({ node: true })), ${SPREAD}];\n`,
+    );
+  });
+
+  it('export { config as default }', () => {
+    const before = "const config = [\n  { rules: {} },\n];\n\nexport { config as default };\n";
+    expect(merged(before)).toBe(`${IMPORT}\nconst config = [\n  { rules: {} },\n  ${SPREAD},\n];\n\nexport { config as default };\n`);
+  });
+
+  it('follows the file style: no semicolons, double quotes, no trailing commas', () => {
+    const before = 'import js from "@eslint/js"\n\nexport default [\n  js.configs.recommended,\n  { rules: { semi: ["error", "never"], "comma-dangle": ["error", "never"] } }\n]\n';
+    const after = merged(before);
+    expect(after).toBe(
+      'import js from "@eslint/js"\nimport loopRules from "./eslint/loop-rules/index.mjs"\n\nexport default [\n  js.configs.recommended,\n  { rules: { semi: ["error", "never"], "comma-dangle": ["error", "never"] } },\n  ...loopRules({ tsconfigRootDir: import.meta.dirname })\n]\n',
+    );
+  });
+
+  it('CommonJS (.cjs): a require() line and __dirname', () => {
+    const before = "const js = require('@eslint/js');\n\nmodule.exports = [\n  js.configs.recommended,\n];\n";
+    const outcome = mergeEslintConfig(before, { ...request, commonjs: true });
+    expect(outcome.kind === 'merged' && outcome.contents).toBe(
+      "const js = require('@eslint/js');\nconst loopRules = require('./eslint/loop-rules/index.mjs').default;\n\nmodule.exports = [\n  js.configs.recommended,\n  ...loopRules({ tsconfigRootDir: __dirname }),\n];\n",
+    );
+    expect(mergeEslintConfig(outcome.kind === 'merged' ? outcome.contents : '', { ...request, commonjs: true }).kind).toBe('already');
   });
 });
 
@@ -92,6 +131,7 @@ describe('mergeEslintConfig keeps the file\'s own bytes', () => {
 
   it('a trailing comment on the last element stays on its line', () => {
     const before = "export default [\n  { rules: {} } // mine\n];\n";
-    expect(merged(before)).toBe(`${IMPORT}\nexport default [\n  { rules: {} }, // mine\n  ${SPREAD},\n];\n`);
+    // no trailing comma added where the list had none (the host's comma style)
+    expect(merged(before)).toBe(`${IMPORT}\nexport default [\n  { rules: {} }, // mine\n  ${SPREAD}\n];\n`);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -97,7 +98,7 @@ const EXPRESS_STYLE = {
   ].join('\n'),
 };
 
-describe('create-loopsvc rules', () => {
+describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs a real (type-aware) eslint
   it('adds the rules to an Express-style project; npx eslint reports its violations with rule ids', async () => {
     const dir = await project(EXPRESS_STYLE);
     const before = await treeSnapshot(dir);
@@ -127,7 +128,7 @@ describe('create-loopsvc rules', () => {
     expect(lineDiff(EXPRESS_STYLE['eslint.config.js'], config).filter((c) => c.kind === '-')).toEqual([]);
     const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.devDependencies.eslint).toBe('^10.0.0'); // existing entry untouched
-    expect(Object.keys(pkg.devDependencies)).toEqual(['eslint', 'typescript-eslint', 'eslint-plugin-n', 'typescript']);
+    expect(Object.keys(pkg.devDependencies)).toEqual(['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript']);
     expect(pkg.scripts).toEqual({ start: 'node src/server.js', lint: 'eslint .', 'check:loop': 'node scripts/check-loop.mjs' });
 
     const reports = await eslint(dir);
@@ -173,10 +174,10 @@ describe('create-loopsvc rules', () => {
     const result = await run(['.'], dir);
     expect(result.code).toBe(0);
     expect(await readFile(path.join(dir, 'eslint.config.js'), 'utf8')).toBe(
-      "import { defineConfig } from 'eslint/config';\nimport loopRules from './eslint/loop-rules/index.mjs';\n\nexport default defineConfig([{ ignores: ['dist/'] }], ...loopRules({ tsconfigRootDir: import.meta.dirname }));\n",
+      "import { defineConfig } from 'eslint/config';\nimport loopRules from './eslint/loop-rules/index.mjs';\n\nexport default defineConfig([{ ignores: ['dist/'] }], ...loopRules({ tsconfigRootDir: import.meta.dirname, vendored: ['scripts/check-loop.mjs'] }));\n",
     );
     const got = (await eslint(dir)).map((r) => `${r.file}:${r.line} ${r.rule} ${r.message.slice(0, 5)}`);
-    expect(got).toEqual(['src/jobs.ts:3 loopsvc/no-floating-promises R2.5:', 'src/jobs.ts:4 loopsvc/no-misused-promises R2.5:']);
+    expect(got).toEqual(['src/jobs.ts:3 loopsvc/no-floating-promises R2.5:', 'src/jobs.ts:4 loopsvc/resources-owned R3.1:', 'src/jobs.ts:4 loopsvc/no-misused-promises R2.5:']);
   });
 
   it('--dry-run lists every file and line it would change and writes nothing', async () => {
@@ -186,7 +187,7 @@ describe('create-loopsvc rules', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain('would create eslint/loop-rules/plugin.mjs');
     expect(result.out).toContain("would change eslint.config.js:\n  + line 2: import loopRules from './eslint/loop-rules/index.mjs';");
-    expect(result.out).toContain("  + line 8:   ...loopRules({ tsconfigRootDir: import.meta.dirname, main: ['src/server.js'], typeChecked: false }),");
+    expect(result.out).toContain("  + line 8:   ...loopRules({ tsconfigRootDir: import.meta.dirname, main: ['src/server.js'], vendored: ['scripts/check-loop.mjs'], typeChecked: false }),");
     expect(result.out).toContain('would change package.json:');
     expect(result.out).toContain('nothing was written');
     expect(await treeSnapshot(dir)).toEqual(before);
@@ -197,21 +198,84 @@ describe('create-loopsvc rules', () => {
     const before = await treeSnapshot(dir);
     const result = await run([dir]);
     expect(result.code).toBe(2);
-    expect(result.error?.message).toContain('cannot merge the loop rules into eslint.config.js: it is CommonJS (module.exports); nothing was written');
+    expect(result.error?.message).toContain(
+      'cannot merge the loop rules into eslint.config.js: it is CommonJS (module.exports) in a file ESLint loads as an ES module; nothing was written. Add the two lines by hand, then re-run npx create-loopsvc rules',
+    );
     expect(result.err).toContain("  import loopRules from './eslint/loop-rules/index.mjs';");
-    expect(result.err).toContain("  ...loopRules({ tsconfigRootDir: import.meta.dirname, main: ['src/server.js'], typeChecked: false }),");
+    expect(result.err).toContain("  ...loopRules({ tsconfigRootDir: import.meta.dirname, main: ['src/server.js'], vendored: ['scripts/check-loop.mjs'], typeChecked: false }),");
     expect(await treeSnapshot(dir)).toEqual(before);
   });
 
-  it('stops on a legacy .eslintrc, and on a ruleset file that differs, writing nothing', async () => {
+  it('next to a legacy .eslintrc: a standalone loop config that check:loop runs, the host config untouched', async () => {
     const { 'eslint.config.js': _omit, ...withoutFlat } = EXPRESS_STYLE;
     const legacy = await project({ ...withoutFlat, '.eslintrc.json': '{ "rules": {} }\n' });
-    const legacyBefore = await treeSnapshot(legacy);
     const l = await run([legacy]);
-    expect(l.code).toBe(2);
-    expect(l.error?.message).toContain('ESLint 10 no longer reads legacy .eslintrc configs');
-    expect(await treeSnapshot(legacy)).toEqual(legacyBefore);
+    expect(l.code).toBe(0);
+    expect(await readFile(path.join(legacy, '.eslintrc.json'), 'utf8')).toBe('{ "rules": {} }\n');
+    expect(existsSync(path.join(legacy, 'eslint.config.js')) || existsSync(path.join(legacy, 'eslint.config.mjs'))).toBe(false);
+    const standalone = await readFile(path.join(legacy, 'eslint.loop.config.mjs'), 'utf8');
+    expect(standalone).toContain('npx @eslint/migrate-config .eslintrc.json');
+    const pkg = JSON.parse(await readFile(path.join(legacy, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['check:loop']).toBe('eslint --config eslint.loop.config.mjs src && node scripts/check-loop.mjs');
+    expect(pkg.scripts.lint).toBeUndefined();
+    expect(l.out).toContain('npx eslint --config eslint.loop.config.mjs src');
+    await symlink(path.join(REPO, 'node_modules'), path.join(legacy, 'node_modules'), 'dir');
+    const loop = await execa('npx', ['--no-install', 'eslint', '--config', 'eslint.loop.config.mjs', 'src', '--format', 'json'], { cwd: legacy, reject: false });
+    const ids = (JSON.parse(loop.stdout) as EslintResult[]).flatMap((r) => r.messages.map((m) => /^(R\d\.\d):/.exec(m.message)?.[1] ?? m.ruleId));
+    expect(ids.sort()).toEqual(['R1.2', 'R2.1', 'R2.2', 'R2.3', 'R2.3', 'R4.1']);
+  });
 
+  it('refuses an ESLint or typescript-eslint too old for the rules before writing, with the upgrade command', async () => {
+    const old = await project({
+      ...EXPRESS_STYLE,
+      'package.json': `${JSON.stringify({ name: 'old', devDependencies: { eslint: '^8.56.0', 'typescript-eslint': '^7.0.0' } }, null, 2)}\n`,
+      'yarn.lock': '',
+    });
+    const before = await treeSnapshot(old);
+    const r = await run([old]);
+    expect(r.code).toBe(2);
+    expect(r.error?.message).toContain('eslint 8.56.0 and typescript-eslint 7.0.0 in');
+    expect(r.error?.message).toMatch(/Upgrade first: yarn add -D eslint@\^10\.\d+\.\d+ typescript-eslint@\^8\.\d+\.\d+, then re-run npx create-loopsvc rules/);
+    expect(await treeSnapshot(old)).toEqual(before);
+
+    // ESLint 9.17 (older than eslint-plugin-regexp 3 wants): merged, with the regexp 2.x line.
+    const nine = await project({ ...EXPRESS_STYLE, 'package.json': `${JSON.stringify({ name: 'nine', type: 'module', devDependencies: { eslint: '^9.17.0' } }, null, 2)}\n` });
+    expect((await run([nine])).code).toBe(0);
+    const pkg = JSON.parse(await readFile(path.join(nine, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies['eslint-plugin-regexp']).toBe('^2.9.1');
+    expect(pkg.devDependencies.eslint).toBe('^9.17.0');
+  });
+
+  it('merges a CommonJS eslint.config.cjs; finds the root that listens; --main overrides it', async () => {
+    const { 'eslint.config.js': _omit, ...withoutFlat } = EXPRESS_STYLE;
+    const dir = await project({
+      ...withoutFlat,
+      'package.json': `${JSON.stringify({ name: 'cjs', main: 'index.js', devDependencies: { eslint: '^10.0.0' } }, null, 2)}\n`,
+      'index.js': "module.exports = require('./src/server.js');\n",
+      'eslint.config.cjs': "module.exports = [\n  { rules: { 'no-var': 'error' } }\n]\n",
+    });
+    const result = await run([dir]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('composition root: src/server.js');
+    expect(await readFile(path.join(dir, 'eslint.config.cjs'), 'utf8')).toBe(
+      "module.exports = [\n  { rules: { 'no-var': 'error' } },\n  ...loopRules({ tsconfigRootDir: __dirname, main: ['src/server.js'], vendored: ['scripts/check-loop.mjs'], typeChecked: false })\n]\n".replace(
+        'module.exports',
+        "const loopRules = require('./eslint/loop-rules/index.mjs').default\nmodule.exports",
+      ),
+    );
+    const reports = await eslint(dir);
+    expect(reports.filter((r) => r.rule?.startsWith('loopsvc/')).length).toBeGreaterThan(0);
+    expect(reports.filter((r) => r.file === 'scripts/check-loop.mjs')).toEqual([]);
+
+    const other = await project(EXPRESS_STYLE);
+    const flagged = await run([other, '--main', 'src/lib/fail.js', '--dry-run']);
+    expect(flagged.out).toContain("main: ['src/lib/fail.js']");
+    const bad = await run([other, '--main', 'nope.js']);
+    expect(bad.code).toBe(2);
+    expect(bad.error?.message).toContain('--main nope.js: no such JavaScript/TypeScript file');
+  });
+
+  it('stops on a ruleset file that differs, writing nothing', async () => {
     const edited = await project({ ...EXPRESS_STYLE, 'eslint/loop-rules/index.mjs': '// my local edits\n' });
     const editedBefore = await treeSnapshot(edited);
     const e = await run([edited]);
@@ -227,7 +291,7 @@ describe('create-loopsvc rules', () => {
     expect(result.code).toBe(0);
     const config = await readFile(path.join(dir, 'eslint.config.mjs'), 'utf8');
     expect(config).toContain("import loopRules from './eslint/loop-rules/index.mjs';");
-    expect(config).toContain("  ...loopRules({ tsconfigRootDir: import.meta.dirname, main: ['index.js'], typeChecked: false }),");
+    expect(config).toContain("  ...loopRules({ tsconfigRootDir: import.meta.dirname, main: ['src/server.js'], vendored: ['scripts/check-loop.mjs'], typeChecked: false }),");
     expect(await readFile(path.join(dir, 'package.json'), 'utf8')).toMatch(/^\{\n {4}"name": "cjs-svc",\n {4}"main": "index.js",\n {4}"devDependencies": \{/);
 
     expect((await run(['--nope'])).code).toBe(2);

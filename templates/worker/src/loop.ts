@@ -123,8 +123,8 @@ export function createJobLoop(options: LoopOptions): JobLoop {
 
   async function run(signal: AbortSignal): Promise<void> {
     let queueFailures = 0;
-    /* eslint-disable loopsvc/no-await-in-loop -- sequential on purpose (R4.6): it claims one job at a
-       time and only while a slot is free; the jobs themselves run concurrently, up to `concurrency`. */
+    // Sequential on purpose (R4.6): it claims one job at a time and only while a slot is free;
+    // the jobs themselves run concurrently, up to `concurrency`.
     while (!signal.aborted) {
       if (inFlight.size >= concurrency) {
         await Promise.race([...inFlight.values()].map((f) => f.done)); // wait for a free slot
@@ -152,7 +152,6 @@ export function createJobLoop(options: LoopOptions): JobLoop {
         start(job);
       }
     }
-    /* eslint-enable loopsvc/no-await-in-loop */
     log.info({ inFlight: inFlight.size }, 'stopped claiming, draining in-flight jobs');
     await Promise.all([...inFlight.values()].map((f) => f.done));
   }

@@ -4,12 +4,13 @@
 //   import loopRules from './eslint/loop-rules/index.mjs';
 //   export default [...yourConfigs, ...loopRules({ tsconfigRootDir: import.meta.dirname })];
 //
-// SCOPE: where blocking is allowed is decided by the project layout, not by a list of exceptions.
-//   - Startup code runs once, before the service serves anything, so it may read files
-//     synchronously (config, certificates): ONLY at module top level of `src/config.*` and
-//     `src/startup/**` (n/no-sync `allowAtRootLevel`). Inside a function there, and anywhere else,
-//     a sync call is an error, because a function can be called again from a handler, hook, job
-//     or loop. Put "read once at startup" in those files; everything else imports the result.
+// WHEN blocking is allowed is decided by when the code runs, not by the folder it lives in
+// (./rules/phase.mjs): during startup (module top level of modules loaded before serving, plugin
+// registration, `main` before `listen()`, `process.on('exit')`) a sync read costs nothing; where
+// it can run while serving (handlers, hooks, middleware, listeners, timers, constructors, exported
+// functions, modules imported lazily from a function) it is an error. With type information the
+// blocking calls are found by meaning (./rules/resolve.mjs): what a call resolves to in @types/node
+// or in the table of blocking packages (./messages.mjs), never by its name alone.
 //   - `src/main.*` is the composition root (R1.2): the only file that installs signal and
 //     process-level handlers and exits the process.
 //   - `src/workers/**` are piscina task files: they run on worker threads, where blocking is the
@@ -21,11 +22,11 @@
 // Every message names its RULEBOOK id and the fix. Messages come from the `loopsvc` plugin
 // (./plugin.mjs): custom rules for what selectors cannot express, and re-exported
 // typescript-eslint / eslint-plugin-n / core rules whose text is extended with the id and fix.
-// Type-aware rules (promises) need typescript-eslint's project service and run on TypeScript
-// files; JavaScript files get every other rule. A project's own function named `*Sync` (no I/O)
-// is told apart from Node's sync APIs with type information; in plain JavaScript it is reported
-// (rename it, or disable the line with a reason). What no static rule can see (CPU loops, big
-// JSON.parse, ReDoS, blocking inside dependencies) is the loop-delay guard's job (RULEBOOK §5.1).
+// Type-aware rules need typescript-eslint's project service; they run on `typeCheckedFiles`
+// (TypeScript by default; add JavaScript files covered by a tsconfig/jsconfig with allowJs).
+// Other JavaScript files get the syntactic fallbacks, which see aliases and imports but not
+// re-exports or values passed around. What no static rule can see (CPU loops, big JSON.parse,
+// blocking inside dependencies) is the loop-delay guard's job (RULEBOOK §5.1).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
@@ -46,10 +47,11 @@ const under = (dir, glob) => (dir === '.' || dir === '' ? glob : `${dir.replace(
  * @param {string[]} [options.files] files the rules apply to, default every JS/TS file in srcDir
  * @param {string[]} [options.typeCheckedFiles] files that get the type-aware rules, default TS files in srcDir
  * @param {string[]} [options.main] composition root(s), default srcDir/main.*
- * @param {string[]} [options.startup] startup files that may read synchronously at top level
+ * @param {string[]} [options.startup] accepted for older configs: startup is now decided by when code runs
  * @param {string[]} [options.workers] worker-thread task files, default srcDir/workers/**
  * @param {string[]} [options.pool] modules allowed to start worker threads
  * @param {boolean} [options.typeChecked] false skips the type-aware rules (no tsconfig)
+ * @param {string[]} [options.vendored] more vendored files to keep every rule off (`create-loopsvc rules` passes scripts/check-loop.mjs)
  * @returns {import('eslint').Linter.Config[]}
  */
 export default function loopRules(options = {}) {
@@ -61,7 +63,6 @@ export default function loopRules(options = {}) {
   const files = options.files ?? [under(src, `**/*.${ANY}`)];
   const typeCheckedFiles = options.typeCheckedFiles ?? [under(src, `**/*.${TS}`)];
   const main = options.main ?? [under(src, `main.${ANY}`)];
-  const startup = options.startup ?? [under(src, `config.${ANY}`), under(src, `startup/**/*.${ANY}`)];
   const workers = options.workers ?? [under(src, `workers/**/*.${ANY}`)];
   const pool = options.pool ?? [under(src, `pool.${ANY}`), under(src, `plugins/*-pool.${ANY}`)];
 
@@ -69,9 +70,9 @@ export default function loopRules(options = {}) {
   // This folder is vendored code: keep the project's own rules (and its type-aware parser
   // settings, which would not find these files in the tsconfig) off it.
   const vendored = options.tsconfigRootDir ? path.relative(options.tsconfigRootDir, fileURLToPath(new URL('.', import.meta.url))) : '';
-  if (vendored && !vendored.startsWith('..') && !path.isAbsolute(vendored)) {
-    configs.push({ name: 'loopsvc/vendored', ignores: [`${vendored.split(path.sep).join('/')}/`] });
-  }
+  const ignores = [...(options.vendored ?? [])];
+  if (vendored && !vendored.startsWith('..') && !path.isAbsolute(vendored)) ignores.unshift(`${vendored.split(path.sep).join('/')}/`);
+  if (ignores.length > 0) configs.push({ name: 'loopsvc/vendored', ignores });
 
   configs.push(
     {
@@ -88,13 +89,18 @@ export default function loopRules(options = {}) {
       plugins: { loopsvc: plugin },
       rules: {
         'loopsvc/no-blocking-import': 'error', // R1.1, R2.2, R2.3
+        'loopsvc/no-blocking-call': 'error', // R2.1, R2.3 by meaning (type information)
+        // Syntactic fallbacks for files without type information; silent where types exist.
         'loopsvc/no-sync': ['error', { allowAtRootLevel: false }], // R2.3
-        'loopsvc/no-hidden-sync': ['error', { allowAtRootLevel: false }], // R2.3, RULEBOOK §4.2
-        'loopsvc/no-random-bytes-sync': ['error', { allowAtRootLevel: false }], // R2.3
+        'loopsvc/no-hidden-sync': 'error', // R2.3, RULEBOOK §4.2
+        'loopsvc/no-random-bytes-sync': 'error', // R2.3
         'loopsvc/no-atomics-wait': 'error', // R2.1
         'loopsvc/no-busy-wait': 'error', // R2.1
         'loopsvc/no-worker-outside-pool': 'error', // R2.4
         'loopsvc/app-hook-resolves-undefined': 'error', // R3.2
+        'loopsvc/resources-owned': 'error', // R3.1
+        'loopsvc/listen-in-main-only': 'error', // R1.2
+        'loopsvc/no-catastrophic-regex': 'error', // R2.4: ReDoS blocks the loop on crafted input (eslint-plugin-regexp)
         'loopsvc/no-process-exit': 'error', // R1.2
         'loopsvc/process-in-main-only': 'error', // R1.2, R4.1, R4.7
         'loopsvc/no-await-in-loop': 'warn', // R2.5: sometimes sequential on purpose (worker loop)
@@ -115,18 +121,9 @@ export default function loopRules(options = {}) {
   }
   configs.push(
     {
-      name: 'loopsvc/startup',
-      files: startup,
-      rules: {
-        'loopsvc/no-sync': ['error', { allowAtRootLevel: true }],
-        'loopsvc/no-hidden-sync': ['error', { allowAtRootLevel: true }],
-        'loopsvc/no-random-bytes-sync': ['error', { allowAtRootLevel: true }],
-      },
-    },
-    {
       name: 'loopsvc/composition-root',
       files: main,
-      rules: { 'loopsvc/no-process-exit': 'off', 'loopsvc/process-in-main-only': 'off' },
+      rules: { 'loopsvc/no-process-exit': 'off', 'loopsvc/process-in-main-only': 'off', 'loopsvc/listen-in-main-only': 'off', 'loopsvc/resources-owned': 'off' },
     },
     { name: 'loopsvc/pool', files: pool, rules: { 'loopsvc/no-worker-outside-pool': 'off' } },
     {
@@ -134,6 +131,7 @@ export default function loopRules(options = {}) {
       files: workers,
       rules: {
         'loopsvc/no-blocking-import': 'off',
+        'loopsvc/no-blocking-call': 'off',
         'loopsvc/no-sync': 'off',
         'loopsvc/no-hidden-sync': 'off',
         'loopsvc/no-random-bytes-sync': 'off',

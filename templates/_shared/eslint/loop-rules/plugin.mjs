@@ -1,15 +1,19 @@
 import { builtinRules } from 'eslint/use-at-your-own-risk';
 import n from 'eslint-plugin-n';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 import appHookResolvesUndefined from './rules/app-hook-resolves-undefined.mjs';
+import listenInMainOnly from './rules/listen-in-main-only.mjs';
 import noAtomicsWait from './rules/no-atomics-wait.mjs';
+import noBlockingCall from './rules/no-blocking-call.mjs';
 import noBlockingImport from './rules/no-blocking-import.mjs';
 import noBusyWait from './rules/no-busy-wait.mjs';
 import noHiddenSync from './rules/no-hidden-sync.mjs';
 import noRandomBytesSync from './rules/no-random-bytes-sync.mjs';
 import noWorkerOutsidePool from './rules/no-worker-outside-pool.mjs';
 import processInMainOnly from './rules/process-in-main-only.mjs';
-import { notUserDefined, wrapRule } from './wrap.mjs';
+import resourcesOwned from './rules/resources-owned.mjs';
+import { asyncNotExpected, awaitOverACollection, untypedServingSync, wrapRule } from './wrap.mjs';
 
 const ts = tseslint.plugin.rules;
 
@@ -19,6 +23,7 @@ export const plugin = {
   rules: {
     // Written for the gaps of RULEBOOK §4.2.
     'no-blocking-import': noBlockingImport,
+    'no-blocking-call': noBlockingCall,
     'no-hidden-sync': noHiddenSync,
     'no-random-bytes-sync': noRandomBytesSync,
     'no-atomics-wait': noAtomicsWait,
@@ -26,12 +31,14 @@ export const plugin = {
     'app-hook-resolves-undefined': appHookResolvesUndefined,
     'process-in-main-only': processInMainOnly,
     'no-worker-outside-pool': noWorkerOutsidePool,
+    'resources-owned': resourcesOwned,
+    'listen-in-main-only': listenInMainOnly,
 
     // Upstream rules, same behaviour, messages with the RULEBOOK id and the fix.
     'no-sync': wrapRule(n.rules['no-sync'], {
       id: 'R2.3',
       fix: 'use the promise API (node:fs/promises, util.promisify, async zlib/crypto, child_process.execFile); sync reads belong at module top level of src/config.* or src/startup/**',
-      keep: notUserDefined,
+      keep: untypedServingSync,
     }),
     'no-process-exit': wrapRule(n.rules['no-process-exit'], {
       id: 'R1.2',
@@ -60,10 +67,16 @@ export const plugin = {
       id: 'R2.5',
       fix: "await the async work inside, or drop 'async'",
       suggestions: ['removeAsync'],
+      keep: asyncNotExpected,
+    }),
+    'no-catastrophic-regex': wrapRule(regexp.rules['no-super-linear-backtracking'], {
+      id: 'R2.4',
+      fix: 'rewrite the pattern so no two quantifiers can match the same characters (eslint-plugin-regexp suggests one), bound the input length, or match on the worker pool',
     }),
     'no-await-in-loop': wrapRule(builtinRules.get('no-await-in-loop'), {
       id: 'R2.5',
-      fix: 'start the independent calls, then await Promise.all([...]) (bounded); an intentionally sequential loop (worker poll loop) disables this line with a reason',
+      fix: 'start the independent calls, then await Promise.all([...]) (bounded); an intentionally sequential loop over a collection disables this line with a reason',
+      keep: awaitOverACollection,
     }),
   },
 };

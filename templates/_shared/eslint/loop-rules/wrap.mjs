@@ -1,4 +1,6 @@
-import { isDeclaredInProject } from './rules/util.mjs';
+import { runsAtStartup } from './rules/phase.mjs';
+import { typeInfo } from './rules/resolve.mjs';
+import { FUNCTION_TYPES, isDeclaredInProject, PLUGIN_PARAM } from './rules/util.mjs';
 
 /**
  * Re-exports a rule of another plugin (typescript-eslint, eslint-plugin-n, ESLint core) under
@@ -30,13 +32,72 @@ export function wrapRule(rule, { id, fix, fixes = {}, suggestions = [], keep }) 
 }
 
 /**
- * n/no-sync goes by the `Sync` suffix alone. With type information, a call whose function is
- * declared in the project's own source (a user's `parseSync()` with no I/O) is not a Node sync
- * API: drop it. Any blocking call inside that function is reported where it is made.
+ * n/no-sync goes by the `Sync` suffix alone. With type information loopsvc/no-blocking-call decides
+ * by meaning, so this keeps nothing. Without it (plain JavaScript), a report is kept when the call
+ * can run while serving (./rules/phase.mjs) and the function is not the project's own.
  */
-export function notUserDefined(descriptor, context) {
+export function untypedServingSync(descriptor, context) {
+  if (typeInfo(context)) return false;
   const node = descriptor.node;
+  if (runsAtStartup(context, node)) return false;
   const identifier = node.type === 'MemberExpression' ? node.property : node.type === 'CallExpression' ? node.callee : null;
   if (!identifier || identifier.type !== 'Identifier') return true;
   return !isDeclaredInProject(context, identifier);
+}
+
+const LOOPS = new Set(['ForStatement', 'ForOfStatement', 'ForInStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/**
+ * no-await-in-loop is about a collection awaited one by one (`for (const u of urls) await get(u)`,
+ * fix: Promise.all). A `while`/`do`/`for (;;)` loop that awaits is a poll or worker loop,
+ * sequential by nature: not reported.
+ */
+export function awaitOverACollection(descriptor) {
+  for (let n = descriptor.node.parent; n; n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type)) return true;
+    if (LOOPS.has(n.type)) return n.type !== 'WhileStatement' && n.type !== 'DoWhileStatement' && !(n.type === 'ForStatement' && !n.test);
+  }
+  return true;
+}
+
+/**
+ * require-await on a function a framework calls is noise: it wants a promise-returning function,
+ * and `async` is how a handler that does only sync work returns one. Dropped for an async
+ * function passed to a call (a Fastify handler or hook, grammY middleware, a job processor), a
+ * plugin (`async (fastify) => …`, `export default async function (app)`), one typed by its
+ * declaration (`const plugin: FastifyPluginAsync = async …`), a method of a class that extends
+ * or implements a contract or of an object literal passed to a call, and a declared function
+ * handed on as a value (`decorateRequest('isAdmin', isAdmin)`). Functions only ever called keep it.
+ */
+export function asyncNotExpected(descriptor, context) {
+  let fn = descriptor.node;
+  while (fn && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
+  if (!fn) return true;
+  const parent = fn.parent;
+  if (parent && (parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(fn)) return false;
+  if (fn.params[0]?.type === 'Identifier' && PLUGIN_PARAM.test(fn.params[0].name)) return false;
+  if (parent?.type === 'ExportDefaultDeclaration') return false;
+  if (parent?.type === 'VariableDeclarator' && parent.id.typeAnnotation) return false;
+  // A method that fulfils a contract: of a class that extends or implements one (or is abstract),
+  // or of an object literal handed to a call (`schedule({ handler: async () => … })`).
+  if (parent?.type === 'MethodDefinition') {
+    const cls = parent.parent?.parent;
+    if (cls && (cls.superClass || cls.implements?.length > 0 || cls.abstract)) return false;
+  }
+  if (parent?.type === 'Property' && parent.value === fn) {
+    let object = parent.parent;
+    while (object?.parent?.type === 'Property' || object?.parent?.type === 'ObjectExpression') object = object.parent;
+    const holder = object?.parent;
+    if (holder && (holder.type === 'CallExpression' || holder.type === 'NewExpression') && holder.arguments.includes(object)) return false;
+  }
+  const holder = fn.type === 'FunctionDeclaration' ? fn : parent?.type === 'VariableDeclarator' ? parent : null;
+  if (holder) {
+    const variable = context.sourceCode.getDeclaredVariables(holder).find((v) => v.defs.some((d) => d.node === holder));
+    const handedOn = (variable?.references ?? []).some((r) => {
+      const up = r.identifier.parent;
+      return r.isRead() && !(up.type === 'CallExpression' && up.callee === r.identifier);
+    });
+    if (handedOn) return false;
+  }
+  return true;
 }

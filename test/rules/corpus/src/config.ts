@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 const file = process.env.CONFIG_FILE ?? 'config.json';
-const raw = existsSync(file) ? readFileSync(file, 'utf8') : '{}';
+const raw = existsSync(file) ? readFileSync(file, 'utf8') : '{}'; // clean: startup read at top level
 const { readFileSync: read } = fs;
-const ca = read('ca.pem');
-export const sessionSecret = randomBytes(32);
+const ca = read('ca.pem'); // clean: aliased read at top level
+export const sessionSecret = randomBytes(32); // clean: randomBytes at startup
 
 export const config = { ...(JSON.parse(raw) as Record<string, unknown>), ca };
 

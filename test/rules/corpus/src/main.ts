@@ -1,4 +1,5 @@
 // The composition root (R1.2): signal handlers, process-level handlers and exit codes live here.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { buildRoutes } from './routes/files.js';
 
@@ -24,4 +25,16 @@ process.on('unhandledRejection', (reason) => {
 });
 process.on('SIGHUP', async () => { await shutdown('SIGHUP'); }); // expect: R2.5
 
+// Startup, before serving: sync file work costs nothing here.
+writeFileSync('service.pid', String(process.pid)); // clean: pid file before listen
+await app.register(async (child) => {
+  child.decorate('keys', readFileSync('keys.pem', 'utf8')); // clean: plugin registration before listen
+  await Promise.resolve();
+});
+process.on('exit', () => {
+  rmSync('service.pid', { force: true }); // clean: sync cleanup in process.on('exit'); only sync code runs in 'exit'
+});
+
 await app.listen({ port: 3000 });
+const motd = readFileSync('motd.txt', 'utf8'); // expect: R2.3
+app.log.info(motd);

@@ -1,4 +1,5 @@
 import { message } from '../messages.mjs';
+import { typeInfo } from './resolve.mjs';
 import { keyName, propertyName } from './util.mjs';
 
 // R2.1: Atomics.wait parks the thread. On the main thread that is time.sleep for the whole
@@ -17,6 +18,7 @@ export default {
     messages: { wait: message('R2.1', 'Atomics.wait blocks the event loop like time.sleep', FIX) },
   },
   create(context) {
+    if (typeInfo(context)) return {}; // loopsvc/no-blocking-call follows Atomics through any alias
     return {
       MemberExpression(node) {
         if (propertyName(node) === 'wait' && isAtomics(node.object)) context.report({ node, messageId: 'wait' });

@@ -27,6 +27,7 @@ export default {
     },
   },
   create(context) {
+    const requireNames = new Set(); // locals bound to createRequire(...): the file's own require
     function checkSource(node, source) {
       const name = blockingPackage(source);
       if (!name) return;
@@ -55,6 +56,16 @@ export default {
       },
       ImportExpression(node) {
         checkSource(node.source, staticString(node.source));
+      },
+      // createRequire(import.meta.url)('deasync'), or a `req` bound to createRequire(...)
+      'CallExpression[callee.type="CallExpression"][callee.callee.name="createRequire"]'(node) {
+        checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
+      },
+      'VariableDeclarator[id.type="Identifier"][init.type="CallExpression"][init.callee.name="createRequire"]'(node) {
+        if (node.id.name !== 'require') requireNames.add(node.id.name);
+      },
+      'CallExpression[callee.type="Identifier"]'(node) {
+        if (requireNames.has(node.callee.name)) checkSource(node.arguments[0] ?? node, staticString(node.arguments[0]));
       },
       'CallExpression[callee.type="Identifier"][callee.name="require"]'(node) {
         const source = staticString(node.arguments[0]);

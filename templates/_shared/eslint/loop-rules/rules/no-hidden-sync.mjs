@@ -1,13 +1,16 @@
 import { message } from '../messages.mjs';
-import { isDeclaredInProject, isInsideFunction, keyName, propertyName } from './util.mjs';
+import { runsAtStartup } from './phase.mjs';
+import { typeInfo } from './resolve.mjs';
+import { isDeclaredInProject, keyName, propertyName } from './util.mjs';
 
 // R2.3: the ways a synchronous API escapes n/no-sync, which only looks at the called name:
 //   const { readFileSync: read } = fs; read(p)        (alias by destructuring)
 //   import { readFileSync as read } from 'node:fs'     (alias by import)
 //   fs['readFileSync'](p)                              (computed access)
 //   const read = fs.readFileSync; items.map(fs.statSync) (the function taken as a value)
-// Calls through an alias are reported at the call, so `allowAtRootLevel` (startup files) has the
-// same meaning as for n/no-sync: module top level only.
+// Used where there is no type information (plain JavaScript). Calls through an alias are
+// reported at the call, and only where they can run while serving (./phase.mjs), like n/no-sync.
+// (The `allowAtRootLevel` option is accepted for older configs; the phase decides.)
 
 const SYNC = /Sync$/;
 const FIX = 'use the promise API (node:fs/promises, util.promisify, async zlib/crypto), or move the read to module top level of src/config.* / src/startup/**';
@@ -24,8 +27,8 @@ export default {
     },
   },
   create(context) {
-    const allowAtRootLevel = context.options[0]?.allowAtRootLevel === true;
-    const allowed = (node) => allowAtRootLevel && !isInsideFunction(node);
+    if (typeInfo(context)) return {}; // loopsvc/no-blocking-call resolves every form by meaning
+    const allowed = (node) => runsAtStartup(context, node);
     const { sourceCode } = context;
 
     /** Report each call made through a binding whose local name hides the *Sync suffix. */

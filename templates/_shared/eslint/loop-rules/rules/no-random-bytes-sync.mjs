@@ -1,5 +1,7 @@
 import { message } from '../messages.mjs';
-import { importOrigin, isDeclaredInProject, isInsideFunction, propertyName, resolveVariable, unwrap } from './util.mjs';
+import { runsAtStartup } from './phase.mjs';
+import { typeInfo } from './resolve.mjs';
+import { importOrigin, isDeclaredInProject, propertyName, resolveVariable, unwrap } from './util.mjs';
 
 // R2.3: crypto.randomBytes(n) WITHOUT a callback is synchronous (Node's UV_THREADPOOL_SIZE docs:
 // "crypto.randomBytes(), unless it is used without a callback"). n/no-sync cannot see it: the
@@ -16,7 +18,7 @@ export default {
     messages: { sync: message('R2.3', 'randomBytes without a callback is synchronous and blocks the loop', FIX) },
   },
   create(context) {
-    const allowAtRootLevel = context.options[0]?.allowAtRootLevel === true;
+    if (typeInfo(context)) return {}; // loopsvc/no-blocking-call resolves it by meaning
     const { sourceCode } = context;
 
     function isRandomBytes(callee) {
@@ -37,7 +39,7 @@ export default {
       CallExpression(node) {
         if (node.arguments.length >= 2 || !isRandomBytes(node.callee)) return;
         if (node.arguments.some((a) => a.type === 'SpreadElement')) return;
-        if (allowAtRootLevel && !isInsideFunction(node)) return;
+        if (runsAtStartup(context, node)) return;
         context.report({ node, messageId: 'sync' });
       },
     };

@@ -1,7 +1,11 @@
 // Small AST helpers shared by the loopsvc rules. Plain ESTree, so they work on JavaScript (espree)
 // and TypeScript (typescript-eslint parser) alike.
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+export const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+/** Callbacks these array methods call at once, before they return. */
+export const IMMEDIATE_ITERATION = new Set(['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted']);
+/** The first parameter of a plugin body: Fastify's instance, a grammY bot or composer, a router. */
+export const PLUGIN_PARAM = /^(app|fastify|server|instance|bot|composer|router)$/;
 
 /** True when `node` runs inside some function body, i.e. not at module load time. */
 export function isInsideFunction(node) {

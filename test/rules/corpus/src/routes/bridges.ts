@@ -5,7 +5,7 @@ import request from 'sync-request'; // expect: R2.2
 import syncFetch from 'sync-fetch'; // expect: R2.2
 import Database from 'better-sqlite3'; // expect: R2.3
 import { XMLHttpRequest } from 'xmlhttprequest'; // expect: R2.2
-import { execSync, spawnSync, execFile } from 'node:child_process'; // expect: R2.3, R2.3
+import { execSync, spawnSync, execFile } from 'node:child_process'; // expect: R2.3
 import * as cp from 'child_process';
 
 export async function fetchAll(): Promise<string[]> {
@@ -14,7 +14,7 @@ export async function fetchAll(): Promise<string[]> {
   const rpc = createSyncFn<string>('./worker.js');
   const body = request('GET', 'http://127.0.0.1:1/').getBody('utf8');
   const text = syncFetch('http://127.0.0.1:1/').text();
-  const row = new Database('db.sqlite').prepare('select 1').get();
+  const row = new Database('db.sqlite').prepare('select 1').get(); // expect: R2.3
   new XMLHttpRequest().open('GET', 'http://127.0.0.1:1/', false);
   const out = execSync('sleep 1').toString(); // expect: R2.3
   spawnSync('true'); // expect: R2.3

@@ -5,7 +5,7 @@ import * as zlib from 'node:zlib';
 import { pbkdf2Sync, scryptSync } from 'node:crypto';
 
 const { readFileSync: read, statSync: stat } = fs;
-const readLater = fs.readFileSync; // expect: R2.3
+const readLater = fs.readFileSync; // a value: reported where it is called
 
 export function buildRoutes(app: FastifyInstance): void {
   app.get('/a', async () => {
@@ -17,10 +17,11 @@ export function buildRoutes(app: FastifyInstance): void {
     const computed = fs['readFileSync']('e'); // expect: R2.3
     const templated = fs[`existsSync`]('e'); // expect: R2.3
     const imported = slurp('f'); // expect: R2.3
-    const later = readLater('g');
-    const table = { stat: fs.statSync }; // expect: R2.3
+    const later = readLater('g'); // expect: R2.3
+    const table = { stat: fs.statSync };
+    const stored = table.stat('h'); // expect: R2.3
     await fs.promises.access('j');
-    return { a: a.length, b, exists, hidden, size, computed, templated, imported, later, table };
+    return { a: a.length, b, exists, hidden, size, computed, templated, imported, later, stored };
   });
 
   app.post('/hash', async (req) => {

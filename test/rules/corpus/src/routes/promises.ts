@@ -11,7 +11,7 @@ export async function handle(ids: number[], bus: EventEmitter): Promise<number> 
   notify(1); // expect: R2.5
   void notify(2); // expect: R2.5
   notify(3).then(() => undefined); // expect: R2.5
-  setInterval(async () => { await notify(4); }, 1_000); // expect: R2.5
+  setInterval(async () => { await notify(4); }, 1_000); // expect: R2.5, R3.1
   bus.on('job', async (id: number) => { await notify(id); }); // expect: R2.5
   if (notify(5)) return 0; // expect: R2.5
   const n = await 42; // expect: R2.5

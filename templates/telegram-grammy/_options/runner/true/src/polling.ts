@@ -58,7 +58,6 @@ export function createPoller(config: Config, log: Logger): Poller {
       await handle.stop(); // aborts getUpdates; returns BEFORE the running handlers finish (P10)
       while (handle.size() > 0) {
         // R4.4: drain; bounded by SHUTDOWN_TIMEOUT_MS in main.ts
-        // eslint-disable-next-line loopsvc/no-await-in-loop -- sequential on purpose
         await sleep(DRAIN_POLL_MS);
       }
       if (lastStarted > 0) {
