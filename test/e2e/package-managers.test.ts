@@ -81,7 +81,16 @@ const MANAGERS: Manager[] = [
     tool: '@yarnpkg/cli-dist@4.18.1',
     create: (_url, _v, args) => ['yarn', 'create', 'loopsvc', ...args],
     // the package was published seconds ago: Yarn 4 quarantines new versions by default
-    env: (url) => ({ YARN_NPM_REGISTRY_SERVER: url, YARN_UNSAFE_HTTP_WHITELIST: '127.0.0.1', YARN_NPM_MINIMAL_AGE_GATE: '0', YARN_ENABLE_TELEMETRY: '0' }),
+    // Yarn opens 50 connections at once by default, more than the local registry's proxy serves
+    // on a loaded machine (sockets closed before connecting): fewer, and retried
+    env: (url) => ({
+      YARN_NPM_REGISTRY_SERVER: url,
+      YARN_UNSAFE_HTTP_WHITELIST: '127.0.0.1',
+      YARN_NPM_MINIMAL_AGE_GATE: '0',
+      YARN_ENABLE_TELEMETRY: '0',
+      YARN_NETWORK_CONCURRENCY: '8',
+      YARN_HTTP_RETRY: '5',
+    }),
     templates: every,
   },
   {
