@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createJobLoop, PermanentJobError, type JobHandler, type LoopOptions } from '../src/loop.js';
+import { createJobRunner, PermanentJobError, type JobHandler } from '../src/jobs/job.js';
+import { backoffMs, createJobLoop, type ClaimQueue, type LoopOptions } from '../src/queue/loop.js';
 import { MemoryQueue } from '../src/queue/memory.js';
-import type { JobQueue } from '../src/queue/queue.js';
 import type { LogLine } from './helpers/service.js';
 
 // The job loop in-process, on the in-memory queue: fast, exact checks of its rules. The same rules
@@ -15,12 +15,12 @@ function capture() {
   return { log, lines, msgs: (msg: string) => lines.filter((l) => l.msg === msg) };
 }
 
-function setup(handlers: Record<string, JobHandler>, overrides: Partial<LoopOptions> = {}, wrap?: (queue: MemoryQueue) => JobQueue) {
+function setup(handlers: Record<string, JobHandler>, overrides: Partial<LoopOptions> = {}, wrap?: (queue: MemoryQueue) => ClaimQueue) {
   const logs = capture();
   const queue = new MemoryQueue({ log: logs.log });
   const loop = createJobLoop({
     queue: wrap ? wrap(queue) : queue,
-    handlers,
+    run: createJobRunner({ handlers, log: logs.log, maxAttempts: overrides.maxAttempts ?? 3 }),
     log: logs.log,
     concurrency: 2,
     pollIntervalMs: 10,
@@ -108,7 +108,7 @@ describe('the job loop', () => {
     await until(() => logs.msgs('job dead-lettered').length === 1);
     stop.abort();
     await done;
-    expect(logs.msgs('job failed, retrying').map((l) => l.retryInMs)).toEqual([10, 20, 25]);
+    expect(logs.msgs('job retry scheduled').map((l) => l.retryInMs)).toEqual([10, 20, 25]);
     expect(queue.deadLetters).toEqual([{ id, type: 'broken', error: 'Error: smtp down' }]);
   });
 
@@ -151,7 +151,6 @@ describe('the job loop', () => {
       ack: (job) => memory.ack(job),
       fail: (job, error, outcome) => memory.fail(job, error, outcome),
       release: (job) => memory.release(job),
-      close: () => memory.close(),
     }));
     queue.enqueue([{ type: 'work' }]);
     const stop = new AbortController();

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { NewJob } from '../../src/jobs/job.js';
+import { addJobs, openQueue } from '../../src/queue/redis.js';
+import type { LogLine } from './service.js';
+
+// How the tests drive this project's job source: a real Redis server, given by REDIS_URL (CI sets
+// it). Each test gets its own random key prefix, deleted afterwards, so parallel runs and reruns
+// never see each other's jobs.
+
+export const REDIS_URL = process.env.REDIS_URL ?? '';
+
+export const SKIP_REASON: string | undefined = REDIS_URL ? undefined : 'set REDIS_URL=redis://127.0.0.1:6379 to run the Redis tests';
+
+/** Several worker processes share one queue, and a killed one's jobs are redelivered. */
+export const SHARED = true;
+
+/** Source variables that make loadConfig succeed (it does not connect). */
+export const MINIMAL_ENV: Record<string, string> = { REDIS_URL: 'redis://127.0.0.1:6379' };
+
+/** The retry policy a test asks for; the worker gets it through `env`, the producer sets it per job. */
+export interface Policy {
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface TestQueue {
+  /** Variables that point a worker at this queue, and its policy. */
+  env: Record<string, string>;
+  /** Ids of the jobs, in enqueue order. */
+  ids: string[];
+  /** Ids due at once (waiting) once the workers have exited. */
+  queuedAfterExit(logs?: readonly LogLine[]): Promise<string[]>;
+  /** Dead-lettered jobs (BullMQ's failed set) and their errors. */
+  deadLetters(logs?: readonly LogLine[]): Promise<Array<{ id: string; error: string }>>;
+  /** Ids of the completed jobs. */
+  completed(logs?: readonly LogLine[]): Promise<string[]>;
+  /** Ids held by a worker right now (or by a killed one, until its lock expires). */
+  active(): Promise<string[]>;
+  enqueue(jobs: NewJob[]): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000 };
+
+export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { url?: string } = {}): Promise<TestQueue> {
+  const url = options.url ?? REDIS_URL;
+  const full = { ...DEFAULTS, ...policy };
+  const prefix = `loopsvc-test-${randomUUID().slice(0, 12)}`;
+  const settings = { url, prefix, queue: 'jobs', lockDurationMs: 30_000, stalledIntervalMs: 30_000 };
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const queue: Queue = openQueue(connection, settings);
+  const enqueue = (more: NewJob[]) => addJobs(queue, more, full);
+  const ids = await enqueue(jobs);
+  const idsOf = async (state: 'wait' | 'completed' | 'active') => (await queue.getJobs([state], 0, -1)).map((j) => j.id ?? '');
+  return {
+    env: {
+      REDIS_URL: url,
+      QUEUE_PREFIX: prefix,
+      MAX_ATTEMPTS: String(full.maxAttempts),
+      RETRY_BASE_MS: String(full.retryBaseMs),
+      RETRY_MAX_MS: String(full.retryMaxMs),
+    },
+    ids,
+    queuedAfterExit: () => idsOf('wait'),
+    deadLetters: async () => (await queue.getJobs(['failed'], 0, -1)).map((j) => ({ id: j.id ?? '', error: j.failedReason })),
+    completed: () => idsOf('completed'),
+    active: () => idsOf('active'),
+    enqueue,
+    close: async () => {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await connection.quit();
+    },
+  };
+}
+
+/** The server behind REDIS_URL, for a tcp-proxy that a test can cut and restore. */
+export function serverAddress(): { host: string; port: number } {
+  const url = new URL(REDIS_URL);
+  return { host: url.hostname, port: Number(url.port || 6379) };
+}
+
+/** REDIS_URL with the port replaced: the worker then talks to the server through a proxy (or to nothing). */
+export function urlThrough(port: number): string {
+  const url = new URL(REDIS_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return url.href;
+}
+
+/** The variable that points the worker at another address. */
+export const URL_VARIABLE = 'REDIS_URL';
