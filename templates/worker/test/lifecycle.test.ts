@@ -67,8 +67,10 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
 
     const exit = await exitWithin(worker, EXIT_BUDGET_MS);
     expect(exit.code).toBe(0);
-    const [first, ...rest] = q.ids;
-    expect(linesWith(worker.logs, 'job claimed').map((l) => l.jobId)).toEqual([first]);
+    const claimed = linesWith(worker.logs, 'job claimed').map((l) => l.jobId);
+    expect(claimed).toHaveLength(1); // a source may claim in any order
+    const [first] = claimed;
+    const rest = q.ids.filter((id) => id !== first);
     expect(linesWith(worker.logs, 'job done').map((l) => l.jobId)).toEqual([first]);
     expect(indexOf(worker.logs, 'job done')).toBeGreaterThan(indexOf(worker.logs, 'shutting down')); // drained
     expect(await q.completed(worker.logs)).toEqual([first]); // acknowledged before the exit

@@ -97,6 +97,7 @@ export async function addJobs(boss: PgBoss, queue: string, jobs: readonly NewJob
   const ids = await boss.insert(
     queue,
     jobs.map(({ type, payload = {} }) => ({ data: { type, payload } })),
+    { returnId: true },
   );
   return ids ?? [];
 }

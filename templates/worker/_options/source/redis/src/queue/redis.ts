@@ -99,6 +99,7 @@ export function createRedisSource(options: {
   const { connection, settings, policy, concurrency, log } = options;
   const inFlight = new Map<string, { job: BullJob; token: string | undefined }>();
   let worker: Worker | undefined;
+  let draining = false;
 
   return {
     start(run: RunJob) {
@@ -138,6 +139,7 @@ export function createRedisSource(options: {
       return worker.waitUntilReady().then(() => undefined);
     },
     async drain() {
+      draining = true;
       await worker?.close(); // no new jobs; resolves once the jobs in flight have finished
     },
     async release() {
@@ -149,7 +151,8 @@ export function createRedisSource(options: {
       );
     },
     async close() {
-      await worker?.close(true);
+      // After a drain that timed out, its close() still waits for the released jobs: do not join it.
+      if (!draining) await worker?.close(true);
       await connection.quit().catch(() => connection.disconnect());
     },
   };

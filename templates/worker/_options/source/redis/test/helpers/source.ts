@@ -54,7 +54,8 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   const queue: Queue = openQueue(connection, settings);
   const enqueue = (more: NewJob[]) => addJobs(queue, more, full);
   const ids = await enqueue(jobs);
-  const idsOf = async (state: 'wait' | 'completed' | 'active') => (await queue.getJobs([state], 0, -1)).map((j) => j.id ?? '');
+  const order = (list: string[]) => ids.filter((id) => list.includes(id)).concat(list.filter((id) => !ids.includes(id)));
+  const idsOf = async (state: 'wait' | 'completed' | 'active') => order((await queue.getJobs([state], 0, -1)).map((j) => j.id ?? ''));
   return {
     env: {
       REDIS_URL: url,
