@@ -136,6 +136,9 @@ export const TEMPLATES = [
           'test/fixtures/reject-on-stdin.mjs',
         ],
       },
+      // the tests of a queue that several processes share, the same for both servers
+      { from: '_shared-queue', when: { key: 'source', value: 'postgres' } },
+      { from: '_shared-queue', when: { key: 'source', value: 'redis' } },
     ],
   },
 ] as const satisfies readonly TemplateDefinition[];

@@ -20,7 +20,7 @@ export interface PostgresSettings {
   queue: string;
   /** How long a job may run before pg-boss's supervisor fails it (and retries it): the lease. */
   expireSeconds: number;
-  /** How often the supervisor looks for expired jobs. */
+  /** How often the supervisor (and its monitor) looks for expired jobs. */
   superviseIntervalSeconds: number;
 }
 
@@ -41,7 +41,9 @@ export function createBoss(settings: PostgresSettings, log: Logger, options: { m
     migrate: options.migrate ?? false,
     createSchema: options.migrate ?? false,
     schedule: false,
+    // the supervisor's monitor is what finds expired jobs (a killed worker's): both on one interval
     superviseIntervalSeconds: settings.superviseIntervalSeconds,
+    monitorIntervalSeconds: settings.superviseIntervalSeconds,
   });
   // Without a listener an 'error' event would crash the process. pg-boss retries at its polling
   // interval meanwhile; the log line is the backoff's trace.

@@ -26,7 +26,8 @@ export interface Policy {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  expireSeconds?: number;
+  /** pg-boss's expiry of a running job: a killed worker's job is retried after it. */
+  leaseSeconds?: number;
 }
 
 export interface JobRow {
@@ -55,12 +56,12 @@ export interface TestQueue {
   close(): Promise<void>;
 }
 
-const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, expireSeconds: 60 };
+const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, leaseSeconds: 60 };
 
 export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { databaseUrl?: string } = {}): Promise<TestQueue> {
   const full = { ...DEFAULTS, ...policy };
   const schema = `loopsvc_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const settings: PostgresSettings = { databaseUrl: DATABASE_URL, schema, queue: 'jobs', expireSeconds: full.expireSeconds, superviseIntervalSeconds: 1 };
+  const settings: PostgresSettings = { databaseUrl: DATABASE_URL, schema, queue: 'jobs', expireSeconds: full.leaseSeconds, superviseIntervalSeconds: 1 };
   const log = pino({ level: 'silent' });
   await migrate(settings, full, log);
   const boss = createBoss(settings, log);
@@ -84,7 +85,7 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
       MAX_ATTEMPTS: String(full.maxAttempts),
       RETRY_BASE_MS: String(full.retryBaseMs),
       RETRY_MAX_MS: String(full.retryMaxMs),
-      JOB_EXPIRE_SECONDS: String(full.expireSeconds),
+      JOB_EXPIRE_SECONDS: String(full.leaseSeconds),
       SUPERVISE_INTERVAL_SECONDS: '1',
     },
     ids,

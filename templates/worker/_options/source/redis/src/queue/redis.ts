@@ -109,7 +109,8 @@ export function createRedisSource(options: {
           const id = job.id ?? '';
           inFlight.set(id, { job, token });
           try {
-            await run({ id, type: job.name, payload: job.data, attempt: job.attemptsMade + 1 });
+            // attemptsStarted also counts a delivery after a killed worker's lock expired
+            await run({ id, type: job.name, payload: job.data, attempt: Math.max(job.attemptsStarted, job.attemptsMade + 1) });
           } catch (err) {
             // BullMQ dead-letters at once (no retry) only for its own UnrecoverableError.
             if (err instanceof PermanentJobError) throw new UnrecoverableError(errorText(err));

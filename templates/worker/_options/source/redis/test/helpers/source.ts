@@ -24,6 +24,8 @@ export interface Policy {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** BullMQ's lock of a running job: a killed worker's job is redelivered after it. */
+  leaseSeconds?: number;
 }
 
 export interface TestQueue {
@@ -43,7 +45,7 @@ export interface TestQueue {
   close(): Promise<void>;
 }
 
-const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000 };
+const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, leaseSeconds: 30 };
 
 export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { url?: string } = {}): Promise<TestQueue> {
   const url = options.url ?? REDIS_URL;
@@ -63,6 +65,8 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
       MAX_ATTEMPTS: String(full.maxAttempts),
       RETRY_BASE_MS: String(full.retryBaseMs),
       RETRY_MAX_MS: String(full.retryMaxMs),
+      LOCK_DURATION_MS: String(full.leaseSeconds * 1000),
+      STALLED_INTERVAL_MS: String(Math.max(1_000, (full.leaseSeconds * 1000) / 2)),
     },
     ids,
     queuedAfterExit: () => idsOf('wait'),
