@@ -106,7 +106,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`a queue shared by worker processes${
   it('chaos: 3 processes, random SIGTERM and SIGKILL with replacements; every job done, repeats only after a SIGKILL', async () => {
     const JOBS = 300;
     const q = (queue = await createTestQueue(Array.from({ length: JOBS }, (_, i) => email(i)), { maxAttempts: 20, ...LEASE }));
-    const env = workerEnv({ ...q.env, CONCURRENCY: '4', MAIL_LATENCY_MS: '250', SHUTDOWN_TIMEOUT_MS: '10000' });
+    const env = workerEnv({ ...q.env, CONCURRENCY: '4', MAIL_LATENCY_MS: '400', SHUTDOWN_TIMEOUT_MS: '10000' });
     const all: WorkerProcess[] = [];
     const spawn = async () => {
       const w = await startWorker(env);

@@ -6,6 +6,19 @@ import { propertyName } from './util.mjs';
 // on every call and is unbounded.
 
 const THREAD_CLASSES = new Set(['Worker', 'Piscina', 'Tinypool']);
+// A class imported from one of these is not a thread: BullMQ's `Worker` is a queue consumer.
+const NOT_THREADS = new Set(['bullmq']);
+
+/** The module a name was imported from, or undefined (a global, a local, a parameter). */
+function importedFrom(context, node, name) {
+  for (let scope = context.sourceCode.getScope(node); scope; scope = scope.upper) {
+    const variable = scope.set.get(name);
+    if (!variable) continue;
+    const def = variable.defs[0];
+    return def?.type === 'ImportBinding' ? def.parent.source.value : undefined;
+  }
+  return undefined;
+}
 const FIX = 'run the task on the pool created at startup: await pool.run(data, { signal })';
 
 export default {
@@ -20,7 +33,9 @@ export default {
       NewExpression(node) {
         const callee = node.callee;
         const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
-        if (name && THREAD_CLASSES.has(name)) context.report({ node, messageId: 'worker', data: { name } });
+        if (!name || !THREAD_CLASSES.has(name)) return;
+        if (callee.type === 'Identifier' && NOT_THREADS.has(importedFrom(context, node, name))) return;
+        context.report({ node, messageId: 'worker', data: { name } });
       },
     };
   },
