@@ -53,6 +53,7 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   const prefix = `loopsvc-test-${randomUUID().slice(0, 12)}`;
   const settings = { url, prefix, queue: 'jobs', lockDurationMs: 30_000, stalledIntervalMs: 30_000 };
   const connection = new Redis(url, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined); // during a test's outage: ioredis reconnects by itself
   const queue: Queue = openQueue(connection, settings);
   const enqueue = (more: NewJob[]) => addJobs(queue, more, full);
   const ids = await enqueue(jobs);
