@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitWithin, killAll, linesWith, startWorker, workerEnv, type LogLine, type WorkerProcess } from './helpers/service.js';
-import { createTestQueue, serverAddress, SKIP_REASON, URL_VARIABLE, urlThrough, type TestQueue } from './helpers/source.js';
+import { serverAddress, urlThrough } from './helpers/address.js';
+import { createTestQueue, SKIP_REASON, URL_VARIABLE, type TestQueue } from './helpers/source.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 
 // What only a queue shared by several processes can promise, on the real server (PostgreSQL with

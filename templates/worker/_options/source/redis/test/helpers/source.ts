@@ -83,19 +83,6 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   };
 }
 
-/** The server behind REDIS_URL, for a tcp-proxy that a test can cut and restore. */
-export function serverAddress(): { host: string; port: number } {
-  const url = new URL(REDIS_URL);
-  return { host: url.hostname, port: Number(url.port || 6379) };
-}
-
-/** REDIS_URL with the port replaced: the worker then talks to the server through a proxy (or to nothing). */
-export function urlThrough(port: number): string {
-  const url = new URL(REDIS_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return url.href;
-}
-
-/** The variable that points the worker at another address. */
+/** The variable that points the worker at the server, and the server's default port. */
 export const URL_VARIABLE = 'REDIS_URL';
+export const DEFAULT_PORT = 6379;
