@@ -6,7 +6,8 @@ import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/l
 // Runs the BUILT worker as a real process and sends it real signals (RULEBOOK §5.5, R4.1, R4.6).
 // The same tests run for every job source: test/helpers/source.ts puts jobs in and reads back what
 // is left. What the worker did is read from its JSON log lines. Time bounds are generous on purpose:
-// these run on shared 2-core machines.
+// these run on shared 2-core machines: no test asserts an upper bound on a duration; a wait that
+// should not happen is made far longer than exitWithin's budget instead.
 
 const EXIT_BUDGET_MS = 15_000;
 const MAX_LOOP_DELAY_MS = 500; // loop-guard bound after warm-up (§5.1); a blocked loop is far above
@@ -45,15 +46,12 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
 
   it('SIGTERM while idle: exits 0 at once, without waiting out the poll interval (R2.1)', async () => {
     const q = await jobs([]);
-    const worker = await startWorker(workerEnv({ ...q.env, POLL_INTERVAL_MS: '60000' }));
-    const signalledAt = Date.now();
+    // an idle wait of 10 minutes: exitWithin's budget is far shorter, so waiting it out fails the test
+    const worker = await startWorker(workerEnv({ ...q.env, POLL_INTERVAL_MS: '600000' }));
     worker.child.kill('SIGTERM');
     const exit = await exitWithin(worker, EXIT_BUDGET_MS);
     expect(exit.code).toBe(0);
-    expect(exit.at - signalledAt).toBeLessThan(5_000); // the idle sleep was 60 s
-    const shuttingDown = worker.logs[indexOf(worker.logs, 'shutting down')];
-    const closed = worker.logs[indexOf(worker.logs, 'closed')];
-    expect(closed!.time - shuttingDown!.time).toBeLessThan(1_000); // typically a few ms
+    expect(indexOf(worker.logs, 'closed')).toBeGreaterThan(indexOf(worker.logs, 'shutting down'));
   });
 
   it('SIGTERM mid-job: the job finishes and is acked once, nothing new is claimed, exit 0 (R4.6)', async () => {
@@ -80,15 +78,14 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
 
   it('a second signal while draining exits 1 at once (R4.1)', async () => {
     const q = await jobs([email('a@example.com')]);
-    const worker = await startWorker(workerEnv({ ...q.env, MAIL_LATENCY_MS: '20000', MAIL_TIMEOUT_MS: '30000' }));
+    // a 10-minute job: only the second signal can end the process within exitWithin's budget
+    const worker = await startWorker(workerEnv({ ...q.env, MAIL_LATENCY_MS: '600000', MAIL_TIMEOUT_MS: '900000' }));
     await worker.waitForLog((l) => l.msg === 'job claimed');
     worker.child.kill('SIGTERM');
     await worker.waitForLog((l) => l.msg === 'shutting down');
-    const secondAt = Date.now();
     worker.child.kill('SIGINT');
     const exit = await exitWithin(worker, EXIT_BUDGET_MS);
     expect(exit.code).toBe(1);
-    expect(exit.at - secondAt).toBeLessThan(5_000); // long before the 20 s job would end
     expect(linesWith(worker.logs, 'second signal, exiting now')).toHaveLength(1);
     expect(linesWith(worker.logs, 'job done')).toHaveLength(0);
   });
@@ -96,15 +93,15 @@ describe.skipIf(SKIP_REASON !== undefined)(`graceful shutdown of the built worke
   it('past SHUTDOWN_TIMEOUT_MS the in-flight jobs go back to the queue and the exit is 1 (R4.6)', async () => {
     const q = await jobs([email('a@example.com'), email('b@example.com')]);
     const worker = await startWorker(
-      workerEnv({ ...q.env, CONCURRENCY: '2', MAIL_LATENCY_MS: '30000', MAIL_TIMEOUT_MS: '60000', SHUTDOWN_TIMEOUT_MS: '1000' }),
+      // 10-minute jobs: only the shutdown timeout can end the process within exitWithin's budget
+      workerEnv({ ...q.env, CONCURRENCY: '2', MAIL_LATENCY_MS: '600000', MAIL_TIMEOUT_MS: '900000', SHUTDOWN_TIMEOUT_MS: '1000' }),
     );
     await worker.waitForLog(() => linesWith(worker.logs, 'job claimed').length === 2);
     const signalledAt = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await exitWithin(worker, EXIT_BUDGET_MS);
     expect(exit.code).toBe(1);
-    expect(exit.at - signalledAt).toBeGreaterThanOrEqual(1_000);
-    expect(exit.at - signalledAt).toBeLessThan(10_000); // long before the 30 s jobs would end
+    expect(exit.at - signalledAt).toBeGreaterThanOrEqual(1_000); // a lower bound: the timer cannot fire early
     const released = linesWith(worker.logs, 'job released back to the queue').map((l) => l.jobId);
     expect(released.sort()).toEqual([...q.ids].sort());
     expect(linesWith(worker.logs, 'shutdown timed out, exiting')).toHaveLength(1);

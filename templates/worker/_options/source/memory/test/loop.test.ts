@@ -33,11 +33,11 @@ function setup(handlers: Record<string, JobHandler>, overrides: Partial<LoopOpti
   return { queue, loop, logs };
 }
 
-/** Polls `condition` every 5 ms for up to 5 s. */
+/** Polls `condition` every 5 ms for up to 20 s (generous: loaded 2-core machines). */
 async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 20_000;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    if (Date.now() > deadline) throw new Error('condition not met within 20 s');
     await sleep(5);
   }
 }
@@ -74,14 +74,14 @@ describe('the job loop', () => {
   });
 
   it('an abort while idle returns at once, not after the poll interval (R2.1)', async () => {
-    const { loop } = setup({}, { pollIntervalMs: 60_000 });
+    // a 10-minute idle wait: if the abort did not cut it short, the test would time out
+    const { loop, logs } = setup({}, { pollIntervalMs: 600_000 });
     const stop = new AbortController();
     const done = loop.run(stop.signal);
     await sleep(50);
-    const abortedAt = performance.now();
     stop.abort();
     await done;
-    expect(performance.now() - abortedAt).toBeLessThan(1_000);
+    expect(logs.msgs('stopped claiming, draining in-flight jobs')).toHaveLength(1);
   });
 
   it('an abort mid-job lets the job finish and be acked, and claims nothing more (R4.6)', async () => {

@@ -3,9 +3,10 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrate } from './queue/pgboss.js';
 
 // `npm run migrate` (in an image: `node dist/migrate.js`): installs or upgrades pg-boss's schema and
-// creates the queue with its retry policy (MAX_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS) and expiry
-// (JOB_EXPIRE_SECONDS). Run it once per deploy, before the workers start: the workers never change
-// the schema (pg-boss `migrate: false`), so many of them starting together do not race on DDL.
+// creates the queue with its retry policy (MAX_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS), expiry and
+// heartbeat (JOB_EXPIRE_SECONDS, JOB_HEARTBEAT_SECONDS). Run it once per deploy, before the workers
+// start: the workers never change the schema (pg-boss `migrate: false`), so many of them starting
+// together do not race on DDL.
 
 async function main(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });

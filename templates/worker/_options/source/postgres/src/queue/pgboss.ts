@@ -5,8 +5,9 @@ import type { JobSource } from './queue.js';
 
 // The PostgreSQL source, on pg-boss: pg-boss's workers run the claim loop (`FOR UPDATE SKIP
 // LOCKED`, `CONCURRENCY` of them), store retries with capped exponential backoff and keep the jobs
-// that failed for good, with their error. Its supervisor gives the job of a killed worker back to
-// the queue once the job's expiry (JOB_EXPIRE_SECONDS) has passed. This file wires its lifecycle to
+// that failed for good, with their error. A running job's heartbeat is refreshed by pg-boss while its
+// handler runs; when a worker is killed the heartbeat stops, and pg-boss's monitor gives the job
+// back to the queue after JOB_HEARTBEAT_SECONDS (a live worker's long job is never taken from it). This file wires its lifecycle to
 // src/main.ts: start after startup, offWork() on the signal (no new jobs, in-flight ones finish and
 // are completed), and past the shutdown timeout `release`, the one thing written by hand: pg-boss
 // has no public call that makes an active job due again at once without counting a retry (its own
@@ -18,8 +19,10 @@ export interface PostgresSettings {
   /** Schema of pg-boss's tables, created by `npm run migrate`. */
   schema: string;
   queue: string;
-  /** How long a job may run before pg-boss's supervisor fails it (and retries it): the lease. */
+  /** How long a job may run at most before pg-boss fails it (and retries it). */
   expireSeconds: number;
+  /** A job whose heartbeat is older than this is failed and retried: a killed worker's job. */
+  heartbeatSeconds: number;
   /** How often the supervisor (and its monitor) looks for expired jobs. */
   superviseIntervalSeconds: number;
 }
@@ -59,6 +62,7 @@ export function queuePolicy(settings: PostgresSettings, policy: RetryPolicy) {
     retryBackoff: true,
     retryDelayMax: Math.max(1, Math.round(policy.retryMaxMs / 1000)),
     expireInSeconds: settings.expireSeconds,
+    heartbeatSeconds: settings.heartbeatSeconds,
   };
 }
 

@@ -17,6 +17,8 @@ export const sourceEnvSchema = {
     QUEUE_NAME: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$', default: 'jobs' },
     // Longer than your slowest job: a job still running when it expires is failed and retried.
     JOB_EXPIRE_SECONDS: { type: 'integer', minimum: 1, maximum: 86_400, default: 900 },
+    // A killed worker's job is retried this long after its last heartbeat (pg-boss: at least 10).
+    JOB_HEARTBEAT_SECONDS: { type: 'integer', minimum: 10, maximum: 3_600, default: 30 },
     SUPERVISE_INTERVAL_SECONDS: { type: 'integer', minimum: 1, maximum: 3_600, default: 60 },
   },
 };
@@ -26,6 +28,7 @@ export interface SourceEnv {
   QUEUE_SCHEMA: string;
   QUEUE_NAME: string;
   JOB_EXPIRE_SECONDS: number;
+  JOB_HEARTBEAT_SECONDS: number;
   SUPERVISE_INTERVAL_SECONDS: number;
   RETRY_BASE_MS: number;
   RETRY_MAX_MS: number;
@@ -53,6 +56,7 @@ export function sourceConfig(env: SourceEnv): SourceConfig {
     schema: env.QUEUE_SCHEMA,
     queue: env.QUEUE_NAME,
     expireSeconds: env.JOB_EXPIRE_SECONDS,
+    heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     superviseIntervalSeconds: env.SUPERVISE_INTERVAL_SECONDS,
   };
 }

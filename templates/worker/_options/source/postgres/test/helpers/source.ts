@@ -26,7 +26,7 @@ export interface Policy {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** pg-boss's expiry of a running job: a killed worker's job is retried after it. */
+  /** How soon a killed worker's job comes back: pg-boss's heartbeat (at least 10 s). */
   leaseSeconds?: number;
 }
 
@@ -56,12 +56,13 @@ export interface TestQueue {
   close(): Promise<void>;
 }
 
-const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, leaseSeconds: 60 };
+const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, leaseSeconds: 30 };
 
 export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { databaseUrl?: string } = {}): Promise<TestQueue> {
   const full = { ...DEFAULTS, ...policy };
   const schema = `loopsvc_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const settings: PostgresSettings = { databaseUrl: DATABASE_URL, schema, queue: 'jobs', expireSeconds: full.leaseSeconds, superviseIntervalSeconds: 1 };
+  const heartbeatSeconds = Math.max(10, full.leaseSeconds);
+  const settings: PostgresSettings = { databaseUrl: DATABASE_URL, schema, queue: 'jobs', expireSeconds: 900, heartbeatSeconds, superviseIntervalSeconds: 1 };
   const log = pino({ level: 'silent' });
   await migrate(settings, full, log);
   const boss = createBoss(settings, log);
@@ -85,7 +86,7 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
       MAX_ATTEMPTS: String(full.maxAttempts),
       RETRY_BASE_MS: String(full.retryBaseMs),
       RETRY_MAX_MS: String(full.retryMaxMs),
-      JOB_EXPIRE_SECONDS: String(full.leaseSeconds),
+      JOB_HEARTBEAT_SECONDS: String(heartbeatSeconds),
       SUPERVISE_INTERVAL_SECONDS: '1',
     },
     ids,
