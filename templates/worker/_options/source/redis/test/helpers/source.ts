@@ -55,6 +55,7 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   connection.on('error', () => undefined); // during a test's outage: ioredis reconnects by itself
   const queue: Queue = openQueue(connection, settings);
+  queue.on('error', () => undefined); // BullMQ prints unhandled errors; an outage is the test's own
   const enqueue = (more: NewJob[]) => addJobs(queue, more, full);
   const ids = await enqueue(jobs);
   const order = (list: string[]) => ids.filter((id) => list.includes(id)).concat(list.filter((id) => !ids.includes(id)));
