@@ -5,14 +5,15 @@ import type { JobSource } from './queue.js';
 
 // The PostgreSQL source, on pg-boss: pg-boss's workers run the claim loop (`FOR UPDATE SKIP
 // LOCKED`, `CONCURRENCY` of them), store retries with capped exponential backoff and keep the jobs
-// that failed for good, with their error. A running job's heartbeat is refreshed by pg-boss while its
+// that failed for good, with their error. pg-boss refreshes a running job's heartbeat while its
 // handler runs; when a worker is killed the heartbeat stops, and pg-boss's monitor gives the job
-// back to the queue after JOB_HEARTBEAT_SECONDS (a live worker's long job is never taken from it). This file wires its lifecycle to
-// src/main.ts: start after startup, offWork() on the signal (no new jobs, in-flight ones finish and
-// are completed), and past the shutdown timeout `release`, the one thing written by hand: pg-boss
-// has no public call that makes an active job due again at once without counting a retry (its own
-// stop() fails them, which waits out the retry delay), so release() runs the same UPDATE as
-// pg-boss's internal restore.
+// back to the queue after JOB_HEARTBEAT_SECONDS (a live worker's long job is never taken from it).
+//
+// This file wires its lifecycle to src/main.ts: start after startup, offWork() on the signal (no
+// new jobs, in-flight ones finish and are completed), and past the shutdown timeout `release`, the
+// one thing written by hand: pg-boss has no public call that makes an active job due again at once
+// without counting a retry (its own stop() fails them, which waits out the retry delay), so
+// release() runs the same UPDATE as pg-boss's internal restore.
 
 export interface PostgresSettings {
   databaseUrl: string;
