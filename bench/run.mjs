@@ -21,7 +21,7 @@ const MODES = {
     shutdown: { reps: 2, loadMs: 1_500, connections: 8 },
     bot: { reps: 1, updates: 20, replyDelayMs: 100 },
     worker: { reps: 1, jobs: 40, mailLatencyMs: 200, concurrency: 4 },
-    workerSources: { reps: 1, jobs: 500, concurrency: 8 },
+    workerSources: { reps: 1, jobs: 200, concurrency: 8 },
   },
   full: {
     generationReps: 15,
@@ -29,7 +29,7 @@ const MODES = {
     shutdown: { reps: 5, loadMs: 3_000, connections: 8 },
     bot: { reps: 3, updates: 30, replyDelayMs: 100 },
     worker: { reps: 3, jobs: 60, mailLatencyMs: 200, concurrency: 4 },
-    workerSources: { reps: 3, jobs: 2000, concurrency: 8 },
+    workerSources: { reps: 3, jobs: 500, concurrency: 8 },
   },
 };
 
