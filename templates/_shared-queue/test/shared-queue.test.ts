@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitWithin, killAll, linesWith, startWorker, workerEnv, type LogLine, type WorkerProcess } from './helpers/service.js';
@@ -70,6 +71,26 @@ describe.skipIf(SKIP_REASON !== undefined)(`a queue shared by worker processes${
     expect([...done.values()].every((n) => n === 1)).toBe(true);
     expect(workers.filter((w) => linesWith(w.logs, 'job done').length > 0).length).toBeGreaterThan(1);
   }, 2 * MINUTES);
+
+  it('SIGTERM while the server accepts the connection but never answers: startup is aborted, exit 0', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket)).listen(0, '127.0.0.1'); // reads nothing, writes nothing
+    await new Promise((resolve) => silent.once('listening', resolve));
+    try {
+      const q = (queue = await createTestQueue([]));
+      const port = (silent.address() as AddressInfo).port;
+      const worker = await startWorker(workerEnv({ ...q.env, [URL_VARIABLE]: urlThrough(port) }), { waitForStart: false });
+      await worker.waitForLog((l) => l.msg === 'starting');
+      worker.child.kill('SIGTERM');
+      const exit = await exitWithin(worker, EXIT_BUDGET_MS);
+      expect(exit).toMatchObject({ code: 0, signal: null });
+      expect(linesWith(worker.logs, 'stopped during startup')).toHaveLength(1);
+      expect(linesWith(worker.logs, 'worker started')).toHaveLength(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
 
   it('SIGKILL loses no job: it is delivered again after the lease, never to two live workers', async () => {
     const q = (queue = await createTestQueue([email(1)], LEASE));

@@ -94,7 +94,12 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** Starts pg-boss and checks that the migration ran; both abortable by `signal`. */
 export async function startBoss(boss: PgBoss, settings: PostgresSettings, signal: AbortSignal): Promise<void> {
-  await abortable(boss.start(), signal);
+  try {
+    await abortable(boss.start(), signal);
+  } catch (err) {
+    if (!(err instanceof Error) || !/not installed/.test(err.message)) throw err;
+    throw new Error(`pg-boss's schema ${settings.schema} is not installed: run the migration first (npm run migrate)`, { cause: err });
+  }
   const queue = await abortable(boss.getQueue(settings.queue), signal);
   if (!queue) throw new Error(`queue ${settings.queue} does not exist in schema ${settings.schema}: run the migration first (npm run migrate)`);
 }

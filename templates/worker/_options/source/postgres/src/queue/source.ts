@@ -68,7 +68,10 @@ export async function openSource(config: Config, options: { log: Logger; signal:
   try {
     await startBoss(boss, config.source, signal);
   } catch (err) {
-    await boss.stop({ graceful: false }).catch(() => undefined);
+    const stopped = boss.stop({ graceful: false }).catch(() => undefined);
+    // pg-boss's stop() first waits for a start() still connecting: after a SIGTERM, do not wait
+    // for it (the process exits once src/main.ts has closed the rest).
+    if (!signal.aborted) await stopped;
     throw err;
   }
   return createPostgresSource({ boss, settings: config.source, concurrency: config.concurrency, pollIntervalMs: config.pollIntervalMs, log });
