@@ -21,6 +21,7 @@ const MODES = {
     shutdown: { reps: 2, loadMs: 1_500, connections: 8 },
     bot: { reps: 1, updates: 20, replyDelayMs: 100 },
     worker: { reps: 1, jobs: 40, mailLatencyMs: 200, concurrency: 4 },
+    workerSources: { reps: 1, jobs: 200, concurrency: 8 },
   },
   full: {
     generationReps: 15,
@@ -28,6 +29,7 @@ const MODES = {
     shutdown: { reps: 5, loadMs: 3_000, connections: 8 },
     bot: { reps: 3, updates: 30, replyDelayMs: 100 },
     worker: { reps: 3, jobs: 60, mailLatencyMs: 200, concurrency: 4 },
+    workerSources: { reps: 3, jobs: 500, concurrency: 8 },
   },
 };
 
@@ -63,6 +65,7 @@ async function main() {
   const { measureHttpShutdown } = await import('./lib/shutdown-http.mjs');
   const { measureBots } = await import('./lib/bot.mjs');
   const { measureWorker } = await import('./lib/worker.mjs');
+  const { measureWorkerSources } = await import('./lib/worker-queues.mjs');
   const { renderReport } = await import('./lib/report.mjs');
 
   const root = await mkdtemp(join(tmpdir(), 'create-loopsvc-bench-'));
@@ -80,6 +83,7 @@ async function main() {
     const httpShutdown = await measureHttpShutdown({ projects, ...params.shutdown, log });
     const bots = await measureBots({ projects, ...params.bot, log });
     const worker = await measureWorker({ projects, ...params.worker, log });
+    const workerSources = await measureWorkerSources({ projects, ...params.workerSources, log });
     const loop = [
       ...http.map((r) => ({ label: r.label, load: `autocannon ${params.http.connections} conns`, p99: r.loopP99, max: r.loopMax })),
       ...httpShutdown.filter((r) => r.loaded).map((r) => ({ label: r.label, load: 'recorded load + SIGTERM', p99: r.loopP99, max: r.loopMax })),
@@ -99,10 +103,7 @@ async function main() {
       `- bench tools: ${Object.entries(benchPkg.dependencies).map(([n, v]) => `${n}@${v}`).join(', ')}`,
       `- generated projects resolved: fastify@${await version(projects.http, 'fastify')}, @fastify/under-pressure@${await version(projects.http, '@fastify/under-pressure')}, close-with-grace@${await version(projects.http, 'close-with-grace')}, grammy@${await version(projects.bot, 'grammy')}, @grammyjs/runner@${await version(projects['bot-runner'], '@grammyjs/runner')}; create-fastify project: fastify@${await version(projects['create-fastify'], 'fastify')}, fastify-cli@${await version(projects['create-fastify'], 'fastify-cli')}`,
     ].join('\n');
-    const workerPostgres = process.env.DATABASE_URL
-      ? '_Worker, PostgreSQL source: not measured (the benchmark covers the memory source only)._'
-      : '_Worker, PostgreSQL source: skipped, DATABASE_URL is unset._';
-    const report = renderReport({ header, params, installs, generation, http, httpShutdown, bots, worker, workerPostgres, loop });
+    const report = renderReport({ header, params, installs, generation, http, httpShutdown, bots, worker, workerSources, loop });
     process.stdout.write(`${report}\n`);
     if (values.write) await writeBenchmarks(report, mode);
     log(`done in ${Math.round((performance.now() - startedAt) / 1000)} s`);

@@ -7,7 +7,6 @@ import { LoopsvcError } from './errors.js';
 import type { PlannedFile } from './render.js';
 import { appendTopLevelMember, editJson } from './json-edit.js';
 import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from './workspace.js';
-import { BUILD_SCRIPTS_NOT_RUN } from './pm-config.js';
 import { addYamlListItem, addYamlMapEntry } from './yaml-edit.js';
 
 /** A change to a file at the workspace root, planned before anything is written. */
@@ -64,24 +63,27 @@ export async function planMonorepo(workspace: Workspace, target: string): Promis
     rootEdit = await globEdit(workspace, glob);
     decisions.push(`registration: added "${glob}" to ${workspace.globsFile}`);
   }
-  rootEdit = await buildScriptDecision(workspace, rootEdit, decisions);
   return { workspace, decisions, rootEdit };
 }
 
 /**
- * The service's dev dependencies bring esbuild, whose install script nobody at the root may have
- * decided on yet: pnpm 11 and 12 then fail the root install (ERR_PNPM_IGNORED_BUILDS) and npm 11
+ * The service's dependencies bring packages with install scripts (esbuild, …: pm-config.ts) that
+ * nobody at the root may have decided on yet: pnpm 11 and 12 then fail the root install (ERR_PNPM_IGNORED_BUILDS) and npm 11
  * warns. The decision a standalone project carries (pm-config.ts) is added to the root's file
  * when the root has none, in the same edit as the registration.
  */
-async function buildScriptDecision(workspace: Workspace, edit: RootEdit | undefined, decisions: string[]): Promise<RootEdit | undefined> {
+export async function withBuildScriptDecision(mono: MonorepoPlan, names: readonly string[]): Promise<void> {
+  mono.rootEdit = await buildScriptDecision(mono.workspace, mono.rootEdit, mono.decisions, names);
+}
+
+async function buildScriptDecision(workspace: Workspace, edit: RootEdit | undefined, decisions: string[], names: readonly string[]): Promise<RootEdit | undefined> {
   const pnpm = workspace.globsFile === 'pnpm-workspace.yaml';
   if (!pnpm && workspace.packageManager !== 'npm') return edit;
   const file = path.join(workspace.root, pnpm ? 'pnpm-workspace.yaml' : 'package.json');
   const current = edit?.file === file ? edit : { file, before: await readFile(file, 'utf8'), after: undefined, line: '' };
   let text = current.after ?? current.before;
   const added: string[] = [];
-  for (const name of BUILD_SCRIPTS_NOT_RUN) {
+  for (const name of names) {
     if (pnpm) {
       if (pnpmDecided(text, name)) continue;
       const next = addYamlMapEntry(text, 'allowBuilds', name, false);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { MonorepoPlan } from './monorepo.js';
-import { withPackageManagerFiles, withWorkspaceDockerIgnore } from './pm-config.js';
+import { buildScriptsNotRun, withPackageManagerFiles, withWorkspaceDockerIgnore } from './pm-config.js';
 import { templateData, type PlannedFile, type RenderRequest } from './render.js';
 import { planProject } from './service-generator.js';
 
@@ -14,7 +14,10 @@ export async function planService(request: Omit<RenderRequest, 'workspaceDir'>, 
   const workspaceDir = mono && path.relative(mono.workspace.root, target).split(path.sep).join('/');
   const plan = await planProject(templateData({ ...request, workspaceDir }));
   if (!mono) return withPackageManagerFiles(plan, { pm: request.pm, version: request.pmVersion });
-  // monorepo mode only: its modules load when a workspace is found
-  const { adaptToWorkspace } = await import('./monorepo.js');
+  // monorepo mode only: its modules load when a workspace is found. The root decides about the
+  // install scripts the service's dependencies bring, in its registration edit.
+  const { adaptToWorkspace, withBuildScriptDecision } = await import('./monorepo.js');
+  const pkg = plan.find((file) => file.path === 'package.json');
+  if (pkg) await withBuildScriptDecision(mono, buildScriptsNotRun(JSON.parse(pkg.contents.toString('utf8')) as Record<string, Record<string, string>>));
   return withWorkspaceDockerIgnore(await adaptToWorkspace(plan, mono, target));
 }

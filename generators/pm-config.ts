@@ -6,13 +6,21 @@ import type { PlannedFile } from './render.js';
  * What a project needs so that its package manager installs it without a warning or an error,
  * decided in one place for every manager `--pm` offers.
  *
- * Dependencies with install scripts: only esbuild (through tsx). Its postinstall merely checks
- * the platform binary that its optionalDependencies already installed, so every manager is told
- * not to run it, explicitly: npm 11 warns about scripts "not yet covered by allowScripts", pnpm
- * 11 and 12 fail the install (ERR_PNPM_IGNORED_BUILDS) and Yarn 4 warns (YN0004) on scripts that
- * nobody decided about.
+ * Dependencies with install scripts, by the direct dependency that brings them: esbuild (through
+ * tsx), whose postinstall merely checks the platform binary its optionalDependencies already
+ * installed, and msgpackr-extract (through BullMQ), whose install builds from source only where no
+ * prebuilt binary came as an optional dependency (msgpackr works without it). Every manager is
+ * told not to run them, explicitly: npm 11 warns about scripts "not yet covered by allowScripts",
+ * pnpm 11 and 12 fail the install (ERR_PNPM_IGNORED_BUILDS) and Yarn 4 warns (YN0004) on scripts
+ * that nobody decided about.
  */
-export const BUILD_SCRIPTS_NOT_RUN = ['esbuild'] as const;
+const BUILD_SCRIPTS_BROUGHT_BY: Readonly<Record<string, readonly string[]>> = { tsx: ['esbuild'], bullmq: ['msgpackr-extract'] };
+
+/** The packages with install scripts that a package.json's dependencies bring, not to be run. */
+export function buildScriptsNotRun(pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }): string[] {
+  const direct = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  return [...new Set(direct.flatMap((name) => BUILD_SCRIPTS_BROUGHT_BY[name] ?? []))].sort();
+}
 
 /** Where the versions of a manager come from when the one installing is not known. */
 const DEFAULT_VERSION: Record<PackageManager, string> = { npm: '11', pnpm: '12', yarn: '4', bun: '1' };
@@ -33,7 +41,9 @@ export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, vers
     if (file.path === '.gitignore' && pm === 'yarn') return { path: file.path, contents: Buffer.concat([file.contents, Buffer.from(YARN_GITIGNORE)]) };
     return file;
   });
-  if (pm === 'pnpm') files.push({ path: 'pnpm-workspace.yaml', contents: Buffer.from(PNPM_WORKSPACE) });
+  const pkgFile = plan.find((file) => file.path === 'package.json');
+  const scripts = pkgFile ? buildScriptsNotRun(JSON.parse(pkgFile.contents.toString('utf8')) as Record<string, Record<string, string>>) : [];
+  if (pm === 'pnpm') files.push({ path: 'pnpm-workspace.yaml', contents: Buffer.from(pnpmWorkspace(scripts)) });
   // Yarn 1 ignores .yarnrc.yml, so it is written for every Yarn: the project stays right when
   // the team moves to Yarn 4.
   if (pm === 'yarn') files.push({ path: '.yarnrc.yml', contents: Buffer.from(YARNRC) });
@@ -42,18 +52,20 @@ export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, vers
 
 function packageJsonFields(pkg: Record<string, unknown>, { pm, version }: PackageManagerChoice): Record<string, unknown> {
   const out: Record<string, unknown> = { ...pkg };
+  const scripts = buildScriptsNotRun(pkg as Record<string, Record<string, string>>);
   // Yarn 4 and corepack read it. pnpm is left without: pnpm 11 then tries to switch to the
   // pinned version (and warns when it cannot fetch it), pnpm 12 warns that it cannot record it.
   if (pm === 'yarn' && version !== undefined) out.packageManager = `${pm}@${version}`;
-  if (pm === 'npm') out.allowScripts = Object.fromEntries(BUILD_SCRIPTS_NOT_RUN.map((name) => [name, false]));
-  if (pm === 'yarn') out.dependenciesMeta = Object.fromEntries(BUILD_SCRIPTS_NOT_RUN.map((name) => [name, { built: false }]));
+  if (pm === 'npm') out.allowScripts = Object.fromEntries(scripts.map((name) => [name, false]));
+  if (pm === 'yarn') out.dependenciesMeta = Object.fromEntries(scripts.map((name) => [name, { built: false }]));
   return out;
 }
 
-const PNPM_WORKSPACE = `# pnpm settings of this project (it is not a monorepo: there is no packages: list).
-# Install scripts nobody approved fail pnpm 11+ installs; esbuild's only checks its binary.
+const pnpmWorkspace = (scripts: readonly string[]) => `# pnpm settings of this project (it is not a monorepo: there is no packages: list).
+# Install scripts nobody decided on fail pnpm 11+ installs; these are not needed (see package.json's
+# dependencies: their binaries come prebuilt).
 allowBuilds:
-${BUILD_SCRIPTS_NOT_RUN.map((name) => `  ${name}: false`).join('\n')}
+${scripts.map((name) => `  ${name}: false`).join('\n')}
 `;
 
 // Plug'n'Play has no node_modules: the lifecycle tests start plain \`node\`, the loop check walks

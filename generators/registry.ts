@@ -111,22 +111,23 @@ export const TEMPLATES = [
   },
   {
     id: 'worker',
-    title: 'Background worker (polling)',
-    description: 'polling job worker: bounded concurrency, retries with capped backoff, dead letters',
+    title: 'Background worker (job queue)',
+    description: 'job worker on pg-boss, BullMQ or an in-memory queue: bounded concurrency, retries with capped backoff, dead letters',
     guarantees: [
       'SIGTERM/SIGINT while idle: exit at once; while busy: no new claims, in-flight jobs finish and are acknowledged, exit 0',
       'second signal: exit 1; shutdown timeout: in-flight jobs go back to the queue, exit 1',
-      'postgres: many workers share one queue, each job processed by one at a time, none lost on SIGKILL',
+      'postgres (pg-boss) and redis (BullMQ): many workers share one queue, each job held by one at a time, none lost on SIGKILL',
     ],
     options: [
       {
         key: 'source',
         title: 'Where jobs come from',
-        description: 'in-memory queue (zero setup) or a PostgreSQL queue shared by many workers',
+        description: 'in-memory queue (zero setup), pg-boss on PostgreSQL or BullMQ on Redis, shared by many workers',
         kind: 'choice',
         choices: [
           { value: 'memory', title: 'In-memory (development, zero setup)' },
-          { value: 'postgres', title: 'PostgreSQL (FOR UPDATE SKIP LOCKED, leases)' },
+          { value: 'postgres', title: 'PostgreSQL (pg-boss)' },
+          { value: 'redis', title: 'Redis (BullMQ)' },
         ],
         default: 'memory',
       },
@@ -139,6 +140,9 @@ export const TEMPLATES = [
           'test/fixtures/reject-on-stdin.mjs',
         ],
       },
+      // the tests of a queue that several processes share, the same for both servers
+      { from: '_shared-queue', when: { key: 'source', value: 'postgres' } },
+      { from: '_shared-queue', when: { key: 'source', value: 'redis' } },
     ],
     http: false,
   },

@@ -11,6 +11,8 @@ export const PROJECTS = [
   { id: 'bot', cli: 'create-loopsvc', args: ['--template', 'telegram-grammy', '--mode', 'polling'] },
   { id: 'bot-runner', cli: 'create-loopsvc', args: ['--template', 'telegram-grammy', '--mode', 'polling', '--runner'] },
   { id: 'worker', cli: 'create-loopsvc', args: ['--template', 'worker', '--source', 'memory'] },
+  { id: 'worker-postgres', cli: 'create-loopsvc', args: ['--template', 'worker', '--source', 'postgres'] },
+  { id: 'worker-redis', cli: 'create-loopsvc', args: ['--template', 'worker', '--source', 'redis'] },
   { id: 'create-fastify', cli: 'create-fastify', args: [] },
 ];
 

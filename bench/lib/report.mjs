@@ -72,6 +72,17 @@ export function workerTable(w) {
   );
 }
 
+export function workerSourcesTable(rows) {
+  return table(
+    ['worker source', 'no-op jobs/s: generated worker', "no-op jobs/s: the library's minimal worker", 'busy: SIGTERM → exit ms', 'exit codes', 'claimed, never finished'],
+    rows.map((r) =>
+      r.skipped
+        ? [r.source, `skipped: ${r.skipped}`, '', '', '', '']
+        : [`${r.source} (${r.library})`, int(r.oursPerS), int(r.theirsPerS), ms(r.busyExitMs), r.codes, int(r.unfinished)],
+    ),
+  );
+}
+
 export function loopTable(rows) {
   return table(
     ['process', 'load', 'loop delay p99 ms', 'max ms'],
@@ -112,7 +123,11 @@ ${botTable(r.bots)}
 Worker (memory source): ${r.params.worker.jobs} email jobs (${r.params.worker.mailLatencyMs} ms each) and 2 CPU-bound reports, CONCURRENCY=${r.params.worker.concurrency}, SIGTERM after ${r.params.worker.concurrency * 2} acks (sums over ${r.params.worker.reps} runs):
 
 ${workerTable(r.worker)}
-${r.workerPostgres ? `\n${r.workerPostgres}\n` : ''}
+
+Worker on a queue server (PostgreSQL with pg-boss, Redis with BullMQ): ${r.params.workerSources.jobs} no-op jobs enqueued before the start, CONCURRENCY=${r.params.workerSources.concurrency}, against the library's own minimal worker on the same server (\`bench/fixtures/*-minimal.mjs\`); then 200 ms jobs and SIGTERM once 8 are done (medians over ${r.params.workerSources.reps} runs):
+
+${workerSourcesTable(r.workerSources)}
+
 ### 4. Event-loop delay under load
 
 Measured by the same preload in every process (\`bench/lib/loop-guard.cjs\`, \`monitorEventLoopDelay\` at 10 ms resolution, so an idle loop reads about 10 ms), after the warm-up:

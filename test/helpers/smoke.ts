@@ -49,17 +49,23 @@ export const SMOKE: Record<TemplateId, Smoke> = {
     env: (options) => ({
       LOG_LEVEL: 'info',
       POLL_INTERVAL_MS: '200',
-      ...(options.source === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL ?? '', QUEUE_SCHEMA: E2E_SCHEMA } : { EXAMPLE_JOBS: '[]' }),
+      ...(options.source === 'postgres'
+        ? { DATABASE_URL: process.env.DATABASE_URL ?? '', QUEUE_SCHEMA: E2E_SCHEMA }
+        : options.source === 'redis'
+          ? { REDIS_URL: process.env.REDIS_URL ?? '', QUEUE_PREFIX: E2E_SCHEMA }
+          : { EXAMPLE_JOBS: '[]' }),
     }),
     skip: (options) =>
       options.source === 'postgres' && !process.env.DATABASE_URL
         ? 'set DATABASE_URL=postgres://user@127.0.0.1:5432/db to run the PostgreSQL worker (.ci/run does)'
-        : undefined,
+        : options.source === 'redis' && !process.env.REDIS_URL
+          ? 'set REDIS_URL=redis://127.0.0.1:6379 to run the Redis worker (.ci/run does)'
+          : undefined,
     prepare: async (project, env, options) => {
       if (options.source === 'postgres') await execa('node', ['dist/migrate.js'], { cwd: project, env });
     },
     cleanup: async (env, options) => {
-      if (options.source !== 'postgres') return;
+      if (options.source !== 'postgres') return; // BullMQ wrote no keys: no job was added
       const client = new pg.Client({ connectionString: env.DATABASE_URL });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${E2E_SCHEMA} CASCADE`);

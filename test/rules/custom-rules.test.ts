@@ -168,9 +168,20 @@ js.run('process-in-main-only', rule('process-in-main-only'), {
 });
 
 js.run('no-worker-outside-pool', rule('no-worker-outside-pool'), {
-  valid: ['pool.run(data);', 'new URL("./task.js", import.meta.url);', 'new Map();'],
+  valid: [
+    'pool.run(data);',
+    'new URL("./task.js", import.meta.url);',
+    'new Map();',
+    // BullMQ's Worker consumes a queue; it starts no thread
+    { code: "import { Worker } from 'bullmq'; new Worker('jobs', run, { connection });", languageOptions: { sourceType: 'module' } },
+  ],
   invalid: [
     { code: "new Worker('./task.js');", errors: [{ messageId: 'worker', data: { name: 'Worker' } }] },
+    {
+      code: "import { Worker } from 'node:worker_threads'; new Worker('./task.js');",
+      languageOptions: { sourceType: 'module' },
+      errors: [{ messageId: 'worker', data: { name: 'Worker' } }],
+    },
     { code: "new threads.Worker('./task.js');", errors: [{ messageId: 'worker' }] },
     { code: "new Piscina({ filename: './task.js' });", errors: [{ messageId: 'worker', data: { name: 'Piscina' } }] },
   ],

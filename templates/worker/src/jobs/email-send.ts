@@ -1,4 +1,4 @@
-import { PermanentJobError, type JobHandler } from '../loop.js';
+import { PermanentJobError, type JobHandler } from './job.js';
 import type { Email } from '../mailer.js';
 import type { HandlerDeps } from './handlers.js';
 

@@ -1,4 +1,4 @@
-import type { JobHandler } from '../loop.js';
+import type { JobHandler } from './job.js';
 
 /**
  * flaky {"failTimes": 2}: stands for a dependency that is down for a while. Each job fails its first

@@ -1,5 +1,5 @@
 import type { Piscina } from 'piscina';
-import type { JobHandler } from '../loop.js';
+import type { JobHandler } from './job.js';
 import type { Mailer } from '../mailer.js';
 import { JOB_TYPES, JOBS, type JobType } from './index.js';
 

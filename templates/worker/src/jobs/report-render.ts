@@ -1,4 +1,4 @@
-import { PermanentJobError, type JobHandler } from '../loop.js';
+import { PermanentJobError, type JobHandler } from './job.js';
 import type { ReportResult, ReportTask } from '../workers/render-report.js';
 import type { HandlerDeps } from './handlers.js';
 

@@ -1,22 +1,21 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createPool, migrate } from './queue/postgres.js';
+import { migrate } from './queue/pgboss.js';
 
-// `npm run migrate` (in an image: `node dist/migrate.js`): creates the queue's schema and table.
-// Run it once per deploy, before the workers start. Schema changes are an explicit step, not a side
-// effect of every start, where many workers starting together would race on DDL.
+// `npm run migrate` (in an image: `node dist/migrate.js`): installs or upgrades pg-boss's schema and
+// creates the queue with its retry policy (MAX_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS), expiry and
+// heartbeat (JOB_EXPIRE_SECONDS, JOB_HEARTBEAT_SECONDS). Run it once per deploy, before the workers
+// start: the workers never change the schema (pg-boss `migrate: false`), so many of them starting
+// together do not race on DDL.
 
 async function main(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
-  const pool = createPool(config.source.databaseUrl, log);
   try {
-    await migrate(pool, config.source.schema);
-    log.info({ schema: config.source.schema }, 'queue schema is up to date');
+    await migrate(config.source, config, log);
+    log.info({ schema: config.source.schema, queue: config.source.queue }, 'queue schema is up to date');
   } catch (err) {
     log.error({ err }, 'migration failed');
     process.exitCode = 1;
-  } finally {
-    await pool.end();
   }
 }
 

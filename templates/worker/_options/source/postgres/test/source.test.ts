@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 describe('PostgreSQL source configuration', () => {
-  it('reads DATABASE_URL, with the public schema and a 5 minute lease by default', () => {
+  it('reads DATABASE_URL, with the pgboss schema, the jobs queue, a 15 minute expiry and a 30 s heartbeat by default', () => {
     const { source } = loadConfig({ DATABASE_URL: 'postgres://app:secret@db:5432/app' });
-    expect(source).toEqual({ databaseUrl: 'postgres://app:secret@db:5432/app', schema: 'public', leaseMs: 300_000 });
+    expect(source).toEqual({
+      databaseUrl: 'postgres://app:secret@db:5432/app',
+      schema: 'pgboss',
+      queue: 'jobs',
+      expireSeconds: 900,
+      heartbeatSeconds: 30,
+      superviseIntervalSeconds: 60,
+    });
   });
 
   it.each([
@@ -12,7 +19,9 @@ describe('PostgreSQL source configuration', () => {
     [{ DATABASE_URL: '' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://app@db/app' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://app@db/app', QUEUE_SCHEMA: 'Jobs; DROP TABLE x' }, 'QUEUE_SCHEMA'],
-    [{ DATABASE_URL: 'postgres://app@db/app', LEASE_MS: '10' }, 'LEASE_MS'],
+    [{ DATABASE_URL: 'postgres://app@db/app', JOB_EXPIRE_SECONDS: '0' }, 'JOB_EXPIRE_SECONDS'],
+    [{ DATABASE_URL: 'postgres://app@db/app', JOB_HEARTBEAT_SECONDS: '5' }, 'JOB_HEARTBEAT_SECONDS'],
+    [{ DATABASE_URL: 'postgres://app@db/app', RETRY_BASE_MS: '1500' }, 'RETRY_BASE_MS'],
   ])('rejects %j with one line naming %s', (env, name) => {
     let error: unknown;
     try {

@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { JOB_TYPES } from '../jobs/index.js';
+import type { NewJob } from '../jobs/job.js';
+import { createJobLoop, type JobLoop } from './loop.js';
 import { MemoryQueue } from './memory.js';
-import type { JobQueue, NewJob } from './queue.js';
+import type { JobSource } from './queue.js';
 
 // The job source this project was generated with: the in-memory queue. Zero setup, so `npm run dev`
 // works on a fresh machine; jobs live and die with the process. To use another source, implement
-// JobQueue (src/queue/queue.ts) and return it from openQueue below.
+// JobSource (src/queue/queue.ts) and return it from openSource below.
 
 export const SOURCE = 'memory';
 
@@ -63,9 +66,31 @@ export function sourceConfig(env: SourceEnv): SourceConfig {
   return { exampleJobs: jobs };
 }
 
-export function openQueue(config: SourceConfig, log: Logger): Promise<JobQueue> {
+/**
+ * The in-memory queue with its claim loop (./loop.ts). Nothing to connect to, so `signal` has
+ * nothing to abort here.
+ */
+export function openSource(config: Config, options: { log: Logger; signal: AbortSignal }): Promise<JobSource> {
+  const { log } = options;
   const queue = new MemoryQueue({ log });
-  const ids = queue.enqueue(config.exampleJobs);
+  const ids = queue.enqueue(config.source.exampleJobs);
   if (ids.length > 0) log.info({ count: ids.length }, 'example jobs enqueued (EXAMPLE_JOBS)');
-  return Promise.resolve(queue);
+  const claiming = new AbortController();
+  let loop: JobLoop | undefined;
+  let running: Promise<void> = Promise.resolve();
+  return Promise.resolve({
+    start: (run) => {
+      loop = createJobLoop({ queue, run, log, ...config });
+      running = loop.run(claiming.signal);
+      return Promise.resolve();
+    },
+    drain: () => {
+      claiming.abort();
+      return running;
+    },
+    release: async () => {
+      await loop?.releaseInFlight();
+    },
+    close: () => queue.close(),
+  });
 }

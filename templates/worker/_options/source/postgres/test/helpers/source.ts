@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { migrate, PostgresQueue } from '../../src/queue/postgres.js';
-import type { NewJob } from '../../src/queue/queue.js';
+import { pino } from 'pino';
+import type { NewJob } from '../../src/jobs/job.js';
+import { addJobs, createBoss, migrate, type PostgresSettings } from '../../src/queue/pgboss.js';
 import type { LogLine } from './service.js';
 
 // How the tests drive this project's job source: a real PostgreSQL server, given by DATABASE_URL
-// (CI sets it). Each test gets its own random schema, created and dropped here, so parallel runs
-// and reruns never see each other's jobs.
+// (CI sets it). Each test gets its own random schema, migrated here as `npm run migrate` does and
+// dropped afterwards, so parallel runs and reruns never see each other's jobs.
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? '';
 
@@ -14,71 +15,96 @@ export const SKIP_REASON: string | undefined = DATABASE_URL
   ? undefined
   : 'set DATABASE_URL=postgres://user@127.0.0.1:5432/db to run the PostgreSQL tests';
 
+/** Several worker processes share one queue, and a killed one's jobs are redelivered. */
+export const SHARED = true;
+
 /** Source variables that make loadConfig succeed (it does not connect). */
 export const MINIMAL_ENV: Record<string, string> = { DATABASE_URL: 'postgres://app@127.0.0.1:5432/app' };
 
+/** The retry policy and lease a test asks for: written to the queue by the migration, and to `env`. */
+export interface Policy {
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How soon a killed worker's job comes back: pg-boss's heartbeat (at least 10 s). */
+  leaseSeconds?: number;
+}
+
 export interface JobRow {
   id: string;
-  type: string;
-  status: 'queued' | 'dead';
-  attempts: number;
-  lease_id: string | null;
-  last_error: string | null;
-  /** run_at - now(), in ms: <= 0 means due */
+  state: string;
+  retry_count: number;
+  /** start_after - now(), in ms: <= 0 means due */
   due_in_ms: number;
+  output: { message?: string } | null;
 }
 
 export interface TestQueue {
-  /** Variables that point a worker at this queue. */
+  /** Variables that point a worker at this queue, and its policy. */
   env: Record<string, string>;
   /** Ids of the jobs, in enqueue order. */
   ids: string[];
   schema: string;
-  /** Ids still queued once the workers have exited. */
+  /** Ids due at once (created or retry, start_after passed) once the workers have exited. */
   queuedAfterExit(logs?: readonly LogLine[]): Promise<string[]>;
-  /** Dead-lettered jobs and their errors. */
+  /** Jobs pg-boss failed for good, and their errors. */
   deadLetters(logs?: readonly LogLine[]): Promise<Array<{ id: string; error: string }>>;
+  /** Ids of the completed jobs. */
+  completed(logs?: readonly LogLine[]): Promise<string[]>;
   rows(): Promise<JobRow[]>;
-  /** A queue on this schema for the test itself (its own pool, ended by close()). */
-  queue(options?: { leaseMs?: number }): PostgresQueue;
   enqueue(jobs: NewJob[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function createTestQueue(jobs: NewJob[]): Promise<TestQueue> {
+const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, leaseSeconds: 30 };
+
+export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { databaseUrl?: string } = {}): Promise<TestQueue> {
+  const full = { ...DEFAULTS, ...policy };
   const schema = `loopsvc_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const heartbeatSeconds = Math.max(10, full.leaseSeconds);
+  const settings: PostgresSettings = { databaseUrl: DATABASE_URL, schema, queue: 'jobs', expireSeconds: 900, heartbeatSeconds, superviseIntervalSeconds: 1 };
+  const log = pino({ level: 'silent' });
+  await migrate(settings, full, log);
+  const boss = createBoss(settings, log);
+  await boss.start();
   const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
-  await migrate(admin, schema);
-  const queues: PostgresQueue[] = [];
-  const queue = (options: { leaseMs?: number } = {}) => {
-    const q = new PostgresQueue({ pool: new pg.Pool({ connectionString: DATABASE_URL, max: 2 }), schema, leaseMs: options.leaseMs ?? 60_000 });
-    queues.push(q);
-    return q;
-  };
-  const producer = queue();
-  const ids = await producer.enqueue(jobs);
+  const enqueue = (more: NewJob[]) => addJobs(boss, settings.queue, more);
+  const ids = await enqueue(jobs);
   const rows = async () =>
     (
       await admin.query<JobRow>(
-        `SELECT id, type, status, attempts, lease_id, last_error,
-                (extract(epoch FROM run_at - now()) * 1000)::int AS due_in_ms
-         FROM "${schema}".jobs ORDER BY id`,
+        `SELECT id, state, retry_count, output, (extract(epoch FROM start_after - now()) * 1000)::int AS due_in_ms
+         FROM "${schema}".job WHERE name = $1 ORDER BY created_on, id`,
+        [settings.queue],
       )
     ).rows;
+  const order = (list: string[]) => ids.filter((id) => list.includes(id)).concat(list.filter((id) => !ids.includes(id)));
   return {
-    env: { DATABASE_URL, QUEUE_SCHEMA: schema },
+    env: {
+      DATABASE_URL: options.databaseUrl ?? DATABASE_URL,
+      QUEUE_SCHEMA: schema,
+      MAX_ATTEMPTS: String(full.maxAttempts),
+      RETRY_BASE_MS: String(full.retryBaseMs),
+      RETRY_MAX_MS: String(full.retryMaxMs),
+      JOB_HEARTBEAT_SECONDS: String(heartbeatSeconds),
+      SUPERVISE_INTERVAL_SECONDS: '1',
+    },
     ids,
     schema,
-    queuedAfterExit: async () => (await rows()).filter((r) => r.status === 'queued').map((r) => r.id),
-    deadLetters: async () =>
-      (await rows()).filter((r) => r.status === 'dead').map((r) => ({ id: r.id, error: r.last_error ?? '' })),
+    queuedAfterExit: async () =>
+      order((await rows()).filter((r) => (r.state === 'created' || r.state === 'retry') && r.due_in_ms <= 0).map((r) => r.id)),
+    deadLetters: async () => (await rows()).filter((r) => r.state === 'failed').map((r) => ({ id: r.id, error: r.output?.message ?? '' })),
+    completed: async () => (await rows()).filter((r) => r.state === 'completed').map((r) => r.id),
     rows,
-    queue,
-    enqueue: (more) => producer.enqueue(more),
+    enqueue,
     close: async () => {
-      await Promise.all(queues.map((q) => q.close()));
+      await boss.stop({ graceful: false });
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
     },
   };
 }
+
+/** The variable that points the worker at the server, and the server's default port. */
+export const URL_VARIABLE = 'DATABASE_URL';
+export const DEFAULT_PORT = 5432;

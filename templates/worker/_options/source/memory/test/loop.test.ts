@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createJobLoop, PermanentJobError, type JobHandler, type LoopOptions } from '../src/loop.js';
+import { createJobRunner, PermanentJobError, type JobHandler } from '../src/jobs/job.js';
+import { backoffMs, createJobLoop, type ClaimQueue, type LoopOptions } from '../src/queue/loop.js';
 import { MemoryQueue } from '../src/queue/memory.js';
-import type { JobQueue } from '../src/queue/queue.js';
 import type { LogLine } from './helpers/service.js';
 
 // The job loop in-process, on the in-memory queue: fast, exact checks of its rules. The same rules
@@ -15,12 +15,12 @@ function capture() {
   return { log, lines, msgs: (msg: string) => lines.filter((l) => l.msg === msg) };
 }
 
-function setup(handlers: Record<string, JobHandler>, overrides: Partial<LoopOptions> = {}, wrap?: (queue: MemoryQueue) => JobQueue) {
+function setup(handlers: Record<string, JobHandler>, overrides: Partial<LoopOptions> = {}, wrap?: (queue: MemoryQueue) => ClaimQueue) {
   const logs = capture();
   const queue = new MemoryQueue({ log: logs.log });
   const loop = createJobLoop({
     queue: wrap ? wrap(queue) : queue,
-    handlers,
+    run: createJobRunner({ handlers, log: logs.log, maxAttempts: overrides.maxAttempts ?? 3 }),
     log: logs.log,
     concurrency: 2,
     pollIntervalMs: 10,
@@ -33,11 +33,11 @@ function setup(handlers: Record<string, JobHandler>, overrides: Partial<LoopOpti
   return { queue, loop, logs };
 }
 
-/** Polls `condition` every 5 ms for up to 5 s. */
+/** Polls `condition` every 5 ms for up to 20 s (generous: loaded 2-core machines). */
 async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 20_000;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    if (Date.now() > deadline) throw new Error('condition not met within 20 s');
     await sleep(5);
   }
 }
@@ -74,14 +74,14 @@ describe('the job loop', () => {
   });
 
   it('an abort while idle returns at once, not after the poll interval (R2.1)', async () => {
-    const { loop } = setup({}, { pollIntervalMs: 60_000 });
+    // a 10-minute idle wait: if the abort did not cut it short, the test would time out
+    const { loop, logs } = setup({}, { pollIntervalMs: 600_000 });
     const stop = new AbortController();
     const done = loop.run(stop.signal);
     await sleep(50);
-    const abortedAt = performance.now();
     stop.abort();
     await done;
-    expect(performance.now() - abortedAt).toBeLessThan(1_000);
+    expect(logs.msgs('stopped claiming, draining in-flight jobs')).toHaveLength(1);
   });
 
   it('an abort mid-job lets the job finish and be acked, and claims nothing more (R4.6)', async () => {
@@ -108,7 +108,7 @@ describe('the job loop', () => {
     await until(() => logs.msgs('job dead-lettered').length === 1);
     stop.abort();
     await done;
-    expect(logs.msgs('job failed, retrying').map((l) => l.retryInMs)).toEqual([10, 20, 25]);
+    expect(logs.msgs('job retry scheduled').map((l) => l.retryInMs)).toEqual([10, 20, 25]);
     expect(queue.deadLetters).toEqual([{ id, type: 'broken', error: 'Error: smtp down' }]);
   });
 
@@ -151,7 +151,6 @@ describe('the job loop', () => {
       ack: (job) => memory.ack(job),
       fail: (job, error, outcome) => memory.fail(job, error, outcome),
       release: (job) => memory.release(job),
-      close: () => memory.close(),
     }));
     queue.enqueue([{ type: 'work' }]);
     const stop = new AbortController();

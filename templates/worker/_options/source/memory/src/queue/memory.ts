@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { FailOutcome, Job, JobQueue, NewJob } from './queue.js';
+import type { NewJob } from '../jobs/job.js';
+import type { Claimed, ClaimQueue, FailOutcome } from './loop.js';
 
 interface Stored {
   id: string;
@@ -18,7 +19,7 @@ interface Stored {
  * when the process exits are lost (the close log lists them); use the PostgreSQL source when jobs
  * must survive a restart or be shared by several worker processes.
  */
-export class MemoryQueue implements JobQueue {
+export class MemoryQueue implements ClaimQueue {
   readonly #log: Logger;
   readonly #jobs = new Map<string, Stored>(); // queued or leased, in enqueue order
   readonly #deadLetters: Array<{ id: string; type: string; error: string }> = [];
@@ -42,7 +43,7 @@ export class MemoryQueue implements JobQueue {
     return this.#deadLetters;
   }
 
-  claim(): Promise<Job | undefined> {
+  claim(): Promise<Claimed | undefined> {
     const now = Date.now();
     let next: Stored | undefined;
     for (const job of this.#jobs.values()) {
@@ -55,13 +56,13 @@ export class MemoryQueue implements JobQueue {
     return Promise.resolve({ id, type, payload, attempt: attempts, leaseId });
   }
 
-  ack(job: Job): Promise<boolean> {
+  ack(job: Claimed): Promise<boolean> {
     const stored = this.#leased(job);
     if (stored) this.#jobs.delete(stored.id);
     return Promise.resolve(stored !== undefined);
   }
 
-  fail(job: Job, error: string, outcome: FailOutcome): Promise<void> {
+  fail(job: Claimed, error: string, outcome: FailOutcome): Promise<void> {
     const stored = this.#leased(job);
     if (!stored) return Promise.resolve();
     stored.leaseId = undefined;
@@ -74,7 +75,7 @@ export class MemoryQueue implements JobQueue {
     return Promise.resolve();
   }
 
-  release(job: Job): Promise<void> {
+  release(job: Claimed): Promise<void> {
     const stored = this.#leased(job);
     if (stored) {
       stored.leaseId = undefined;
@@ -93,7 +94,7 @@ export class MemoryQueue implements JobQueue {
     return Promise.resolve();
   }
 
-  #leased(job: Job): Stored | undefined {
+  #leased(job: Claimed): Stored | undefined {
     const stored = this.#jobs.get(job.id);
     return stored?.leaseId === job.leaseId ? stored : undefined;
   }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('Redis source configuration', () => {
+  it('reads REDIS_URL, with the bull prefix, the jobs queue and 30 s locks by default', () => {
+    const { source } = loadConfig({ REDIS_URL: 'redis://app:secret@cache:6379/0' });
+    expect(source).toEqual({
+      url: 'redis://app:secret@cache:6379/0',
+      prefix: 'bull',
+      queue: 'jobs',
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+    });
+  });
+
+  it.each([
+    [{}, 'REDIS_URL'],
+    [{ REDIS_URL: '' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://cache:6379', QUEUE_PREFIX: 'a b' }, 'QUEUE_PREFIX'],
+    [{ REDIS_URL: 'redis://cache:6379', LOCK_DURATION_MS: '10' }, 'LOCK_DURATION_MS'],
+  ])('rejects %j with one line naming %s', (env, name) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(name);
+    expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  it('never echoes REDIS_URL, which may hold a password', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://app:hunter2@cache' })).toThrow(/^(?!.*hunter2)/);
+  });
+});
