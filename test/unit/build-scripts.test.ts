@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planMonorepo } from '../../generators/monorepo.js';
+import { planMonorepo, withBuildScriptDecision } from '../../generators/monorepo.js';
 import { findWorkspace } from '../../generators/workspace.js';
 import { addYamlMapEntry } from '../../generators/yaml-edit.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
@@ -33,7 +33,12 @@ describe('the root decides about esbuild\'s install script once, in the same edi
   });
   afterEach(() => removeDir(root));
 
-  const plan = async () => planMonorepo((await findWorkspace(root))!, path.join(root, 'apps', 'orders'));
+  // what a service whose dependencies bring esbuild (through tsx) asks of the root
+  const plan = async () => {
+    const mono = await planMonorepo((await findWorkspace(root))!, path.join(root, 'apps', 'orders'));
+    await withBuildScriptDecision(mono, ['esbuild']);
+    return mono;
+  };
 
   it('pnpm: allowBuilds added to pnpm-workspace.yaml, announced', async () => {
     await writeFile(path.join(root, 'package.json'), '{ "name": "acme", "private": true }\n');

@@ -93,7 +93,7 @@ describe('monorepo plans', () => {
   it('adds an uncovered folder to pnpm-workspace.yaml in its own style, touching nothing else', async () => {
     const ws = await pnpmWorkspace('# monorepo\npackages:\n  - "apps/*"\n\ncatalog:\n  zod: ^3\n');
     const plan = await planMonorepo(ws, path.join(root, 'services', 'orders'));
-    expect(plan.rootEdit?.after).toBe('# monorepo\npackages:\n  - "apps/*"\n  - "services/*"\n\ncatalog:\n  zod: ^3\nallowBuilds:\n  esbuild: false\n');
+    expect(plan.rootEdit?.after).toBe('# monorepo\npackages:\n  - "apps/*"\n  - "services/*"\n\ncatalog:\n  zod: ^3\n');
     expect(plan.decisions).toContain('registration: added "services/*" to pnpm-workspace.yaml');
   });
 
@@ -112,9 +112,7 @@ describe('monorepo plans', () => {
   ])('adds to pnpm-workspace.yaml with %s, changing no other byte, and the result parses', async (_, before, after) => {
     const ws = await pnpmWorkspace(before);
     const plan = await planMonorepo(ws, path.join(root, 'services', 'orders'));
-    // the registration, then the build-script decision appended (test/unit/build-scripts.test.ts)
-    const eol = before.includes('\r\n') ? '\r\n' : '\n';
-    expect(plan.rootEdit?.after).toBe(`${after}allowBuilds:${eol}  esbuild: false${eol}`);
+    expect(plan.rootEdit?.after).toBe(after);
     expect(pnpmPackages(after)).toEqual([...(pnpmPackages(before) ?? []), 'services/*']);
   });
 
@@ -140,7 +138,7 @@ describe('monorepo plans', () => {
   ])('in npm workspaces, %s is registered as %s (the form npm reads literally)', async (target, glob) => {
     await writeFile(path.join(root, 'package.json'), '{ "workspaces": ["apps/*"] }\n');
     const plan = await planMonorepo((await findWorkspace(root))!, path.join(root, target));
-    expect(plan.rootEdit?.after).toBe(`{ "workspaces": ["apps/*", ${JSON.stringify(glob)}], "allowScripts": { "esbuild": false } }\n`);
+    expect(plan.rootEdit?.after).toBe(`{ "workspaces": ["apps/*", ${JSON.stringify(glob)}] }\n`);
   });
 
   it('edits package.json keeping its BOM, CRLF, tabs, inline arrays, numbers, escapes and duplicate keys', async () => {
@@ -150,9 +148,7 @@ describe('monorepo plans', () => {
     expect(ws?.globs).toEqual(['apps/*']); // a BOM does not hide the workspace
     const plan = await planMonorepo(ws!, path.join(root, 'services', 'orders'));
     expect(plan.rootEdit?.before).toBe(before);
-    expect(plan.rootEdit?.after).toBe(
-      before.replace('["apps/*"]', '["apps/*", "services/*"]').replace('\t"name": "dup"\r\n}', '\t"name": "dup",\r\n\t"allowScripts": {\r\n\t\t"esbuild": false\r\n\t}\r\n}'),
-    );
+    expect(plan.rootEdit?.after).toBe(before.replace('["apps/*"]', '["apps/*", "services/*"]'));
   });
 
   it('writes catalog: for the dependencies a pnpm catalog lists, when its range agrees', async () => {
@@ -174,7 +170,7 @@ describe('monorepo plans', () => {
     await writeFile(path.join(root, 'package.json'), before);
     const ws = await findWorkspace(root);
     const plan = await planMonorepo(ws!, path.join(root, 'services', 'orders'));
-    expect(plan.rootEdit?.after).toBe('{\n    "name": "root",\n    "workspaces": [\n        "apps/*",\n        "services/*"\n    ],\n    "allowScripts": {\n        "esbuild": false\n    }\n}\n');
+    expect(plan.rootEdit?.after).toBe('{\n    "name": "root",\n    "workspaces": [\n        "apps/*",\n        "services/*"\n    ]\n}\n');
   });
 
   it('reuses the root pins of shared dev tools where the ranges agree, and extends the tsconfig base', async () => {

@@ -12,6 +12,19 @@ import { propertyName } from './util.mjs';
 
 const THREAD_CLASSES = new Set(['Worker', 'Piscina', 'Tinypool']);
 const THREAD_PACKAGES = new Set(['piscina', 'tinypool']);
+// A class imported from one of these is not a thread: BullMQ's `Worker` is a queue consumer.
+const NOT_THREADS = new Set(['bullmq']);
+
+/** The module a name was imported from, or undefined (a global, a local, a parameter). */
+function importedFrom(context, node, name) {
+  for (let scope = context.sourceCode.getScope(node); scope; scope = scope.upper) {
+    const variable = scope.set.get(name);
+    if (!variable) continue;
+    const def = variable.defs[0];
+    return def?.type === 'ImportBinding' ? def.parent.source.value : undefined;
+  }
+  return undefined;
+}
 const FIX = 'run the task on the pool created at startup: await pool.run(data, { signal })';
 
 function isThread(origin) {
@@ -51,6 +64,8 @@ export default {
       NewExpression(node) {
         const callee = node.callee;
         const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
+        // without types, the import still tells a queue consumer (BullMQ's Worker) from a thread
+        if (callee.type === 'Identifier' && NOT_THREADS.has(importedFrom(context, node, callee.name) ?? '')) return;
         if (name && THREAD_CLASSES.has(name)) context.report({ node, messageId: 'worker', data: { name } });
       },
     };
