@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeBotApi, TEST_TOKEN, type FakeBotApi } from './helpers/fake-bot-api.js';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream.js';
 import { exitWithin, killAll, PROJECT_ROOT, serviceEnv, startService } from './helpers/service.js';
+import { postHead, slowClient, type SlowClient } from './helpers/slow-client.js';
 import { textUpdate } from './helpers/updates.js';
 import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
@@ -19,6 +20,7 @@ const SECRET = 'test-secret-0123456789';
 let api: FakeBotApi;
 let upstream: FakeUpstream;
 const clients: Client[] = [];
+const slowClients: SlowClient[] = [];
 
 function botEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return serviceEnv({
@@ -70,6 +72,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.destroy()));
+  for (const slow of slowClients.splice(0)) slow.destroy();
   await killAll();
   await api.close();
 });
@@ -124,7 +127,42 @@ describe('graceful shutdown of the built webhook server', () => {
   });
 });
 
+describe('slow clients', () => {
+  it('a request without the secret is refused on its headers: 401 before its body has arrived', async () => {
+    const service = await startService(botEnv());
+    const stranger = await slowClient(service.address, postHead('/telegram', { 'X-Telegram-Bot-Api-Secret-Token': 'not-the-secret-000000' }));
+    slowClients.push(stranger);
+    expect(await stranger.closed).toMatch(/^HTTP\/1\.1 401/); // the announced 100 kB never came
+    expect(api.sent).toEqual([]);
+  });
+
+  it('a delivery still sending its body cannot hold the stop: it is cut when close() starts, exit 0', async () => {
+    const service = await startService(
+      botEnv({ DRAIN_DELAY_MS: '200', SHUTDOWN_TIMEOUT_MS: '600000', REQUEST_TIMEOUT_MS: '600000', HEADERS_TIMEOUT_MS: '600000' }),
+    );
+    const slow = await slowClient(service.address, postHead('/telegram', { 'X-Telegram-Bot-Api-Secret-Token': SECRET }));
+    slowClients.push(slow);
+    expect(await getOnce(service.address, '/live')).toBe(200);
+    service.child.kill('SIGTERM');
+    const exit = await exitWithin(service, 25_000); // bound of the test only; the stop would take 600 s
+    expect(exit.code).toBe(0);
+    expect(await slow.closed).not.toMatch(/^HTTP\/1\.1 2/); // never handled: Telegram delivers it again
+    expect(api.sent).toEqual([]);
+  });
+});
+
 describe('startup', () => {
+  it('SIGTERM while getMe hangs aborts the startup: exit 0, not after SHUTDOWN_TIMEOUT_MS', async () => {
+    api.hang('getMe'); // a Bot API that accepts the connection and never answers
+    const service = await startService(botEnv({ SHUTDOWN_TIMEOUT_MS: '600000' }), { waitForListening: false });
+    await api.waitFor(() => api.calls.includes('getMe'), 'getMe');
+    service.child.kill('SIGTERM');
+    const exit = await exitWithin(service, 25_000); // bound of the test only; the timeout is 600 s
+    expect(exit.code).toBe(0);
+    expect(service.logs.some((l) => l.msg === 'shutting down')).toBe(true);
+    expect(service.logs.some((l) => l.msg.startsWith('Server listening'))).toBe(false);
+  });
+
   it('a token Telegram rejects fails listen() with a clear message, exit 1', async () => {
     const service = await startService(botEnv({ BOT_TOKEN: '999:WRONG-token' }), { waitForListening: false });
     const exit = await exitWithin(service, EXIT_BUDGET_MS);
