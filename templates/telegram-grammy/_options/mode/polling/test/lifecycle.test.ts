@@ -135,6 +135,17 @@ describe('graceful stop of the built bot (R4.3)', () => {
 });
 
 describe('startup', () => {
+  it('SIGTERM while getMe hangs aborts the startup: exit 0, not after SHUTDOWN_TIMEOUT_MS', async () => {
+    api.hang('getMe'); // a Bot API that accepts the connection and never answers
+    const bot = await startService(botEnv({ SHUTDOWN_TIMEOUT_MS: '600000' }), { waitForListening: false });
+    await api.waitFor(() => api.calls.includes('getMe'), 'getMe');
+    bot.child.kill('SIGTERM');
+    const exit = await exitWithin(bot, 25_000); // bound of the test only; the timeout is 600 s
+    expect(exit.code).toBe(0);
+    expect(bot.logs.some((l) => l.msg === 'shutting down')).toBe(true);
+    expect(api.getUpdatesCalls).toEqual([]); // it never started polling
+  });
+
   it('a token Telegram rejects stops the bot with a clear message before it polls', async () => {
     const bot = await startService(botEnv({ BOT_TOKEN: '999:WRONG-token' }), { waitForListening: false });
     const exit = await exitWithin(bot, EXIT_BUDGET_MS);
