@@ -134,6 +134,29 @@ describe('graceful stop of the built bot (R4.3)', () => {
   });
 });
 
+describe('hard kill (SIGKILL, out of memory)', () => {
+  it('SIGKILL mid-batch loses nothing: the next instance answers every update at least once', async () => {
+    // With the runner (concurrency 3): the slow update 701 still runs while later ones finish and
+    // more are fetched. That fetch is where a source that confirms early would give 701 up.
+    const { bot: first, concurrent } = await startBot(botEnv({ RUNNER_CONCURRENCY: '3' }));
+    api.delay('sendMessage', 200); // handlers stay in flight long enough to be killed mid-way
+    const ids = Array.from({ length: 15 }, (_, i) => 701 + i);
+    api.push(textUpdate(701, '/item slow'), ...ids.slice(1).map((id) => textUpdate(id, `message ${id}`)));
+    await upstream.waitForRequest('/items/slow');
+    const finished = () => api.sent.filter((m) => m.answeredAt !== undefined).length;
+    await api.waitFor(() => finished() >= 5 && (!concurrent || api.getUpdatesCalls.length >= 2), 'replies and a later fetch', 20_000);
+    first.child.kill('SIGKILL');
+    expect((await exitWithin(first, EXIT_BUDGET_MS)).signal).toBe('SIGKILL');
+
+    api.delay('sendMessage', 0);
+    const { bot: second } = await startBot(botEnv());
+    await api.waitFor(() => ids.every((id) => answers().has(id)), 'every update answered', 20_000);
+    second.child.kill('SIGTERM');
+    expect((await exitWithin(second, EXIT_BUDGET_MS)).code).toBe(0);
+    expect(api.unconfirmed()).toEqual([]); // and the second instance confirmed them all
+  });
+});
+
 describe('startup', () => {
   it('SIGTERM while getMe hangs aborts the startup: exit 0, not after SHUTDOWN_TIMEOUT_MS', async () => {
     api.hang('getMe'); // a Bot API that accepts the connection and never answers

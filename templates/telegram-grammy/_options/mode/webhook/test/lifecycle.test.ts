@@ -127,6 +127,21 @@ describe('graceful shutdown of the built webhook server', () => {
   });
 });
 
+describe('hard kill (SIGKILL, out of memory)', () => {
+  it('SIGKILL during an update: Telegram got no 200, so it delivers it again and the next instance handles it', async () => {
+    const service = await startService(botEnv());
+    const inFlight = deliver(keepAliveClient(service.address), textUpdate(801, '/item slow')).catch((err: unknown) => err);
+    await upstream.waitForRequest('/items/slow');
+    service.child.kill('SIGKILL');
+    expect(await inFlight).not.toBe(200); // a failed delivery: Telegram retries it
+    expect(api.sent).toEqual([]);
+
+    const next = await startService(botEnv());
+    expect(await deliver(keepAliveClient(next.address), textUpdate(801, '/item slow'))).toBe(200);
+    expect(api.sent.map((m) => m.replyTo)).toEqual([801]);
+  });
+});
+
 describe('slow clients', () => {
   it('a request without the secret is refused on its headers: 401 before its body has arrived', async () => {
     const service = await startService(botEnv());
