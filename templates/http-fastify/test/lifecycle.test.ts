@@ -6,7 +6,7 @@ import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/l
 import { exitWithin, killAll, serviceEnv, startService } from './helpers/service.js';
 import { postHead, slowClient, type SlowClient } from './helpers/slow-client.js';
 
-// Runs the BUILT service as a real process and sends it real signals (RULEBOOK §5.2, R4.1-R4.2).
+// Runs the BUILT service as a real process and sends it real signals (docs/loop-rules.md §5.2, R4.1-R4.2).
 // Timing bounds are generous on purpose: these run on shared 2-core machines.
 
 const EXIT_BUDGET_MS = 20_000; // far below keepAliveTimeout (60 s here), so a stalled close fails

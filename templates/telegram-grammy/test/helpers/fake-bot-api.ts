@@ -58,7 +58,7 @@ interface Waiter {
 
 /**
  * A stand-in for the Telegram Bot API on 127.0.0.1, with the getUpdates semantics the shutdown
- * contract depends on (RULEBOOK §5.4):
+ * contract depends on (docs/loop-rules.md §5.4):
  * - an update is confirmed, and forgotten, once getUpdates is called with an offset above it;
  * - getUpdates returns the unconfirmed updates from `offset` on (at most `limit`), at once if there
  *   are any, else it waits up to `timeout` seconds and wakes when updates are pushed;

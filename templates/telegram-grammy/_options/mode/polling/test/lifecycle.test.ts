@@ -6,7 +6,7 @@ import { textUpdate } from './helpers/updates.js';
 import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
 // Runs the BUILT bot as a real process against a fake Bot API on 127.0.0.1 and sends it real
-// signals (RULEBOOK §5.4, R4.1, R4.3). Timing bounds are generous: shared 2-core machines.
+// signals (docs/loop-rules.md §5.4, R4.1, R4.3). Timing bounds are generous: shared 2-core machines.
 
 const EXIT_BUDGET_MS = 20_000; // a bound of the test only, for slow shared machines
 const MAX_LOOP_DELAY_MS = 500; // loop-guard bound after warm-up (§5.1); a real block is far above
