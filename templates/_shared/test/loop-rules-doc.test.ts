@@ -22,11 +22,10 @@ describe('docs/loop-rules.md', () => {
     const headings = new Set([...doc.matchAll(/^#{2,3} (\S+?)(?::|$)/gm)].map((m) => m[1]));
 
     const paths = (await Promise.all(SCANNED.map((p) => files(join(PROJECT_ROOT, p))))).flat();
+    const texts = await Promise.all(paths.map(async (path) => ({ path, text: await readFile(path, 'utf8').catch(() => '') })));
     const missing = new Map<string, string>();
     let cited = 0;
-    for (const path of paths) {
-      // eslint-disable-next-line loopsvc/no-await-in-loop -- a test, reading a few dozen small files
-      const text = await readFile(path, 'utf8').catch(() => '');
+    for (const { path, text } of texts) {
       for (const [id] of text.matchAll(CITED)) {
         cited += 1;
         if (!headings.has(id)) missing.set(id, relative(PROJECT_ROOT, path));

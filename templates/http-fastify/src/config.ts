@@ -23,7 +23,7 @@ export interface Config {
   headersTimeoutMs: number;
   /** R2.4: caps the synchronous JSON.parse of request bodies on the loop. */
   bodyLimitBytes: number;
-  /** Origin of the example upstream service, e.g. http://catalog:8080. */
+  /** Origin of the example upstream service, e.g. http://catalog:8080; by default this service itself. */
   upstreamUrl: string;
   /** R2.2: every outbound call carries AbortSignal.timeout(upstreamTimeoutMs). */
   upstreamTimeoutMs: number;
@@ -47,7 +47,7 @@ interface Env {
   REQUEST_TIMEOUT_MS: number;
   HEADERS_TIMEOUT_MS: number;
   BODY_LIMIT_BYTES: number;
-  UPSTREAM_URL: string;
+  UPSTREAM_URL?: string;
   UPSTREAM_TIMEOUT_MS: number;
   UPSTREAM_CONNECTIONS: number;
   CPU_POOL_THREADS: number;
@@ -63,13 +63,13 @@ function schema() {
       HOST: { type: 'string', minLength: 1, default: '0.0.0.0' }, // P6: 127.0.0.1 is unreachable by probes
       PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
       LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
-      DRAIN_DELAY_MS: ms(5_000),
-      SHUTDOWN_TIMEOUT_MS: ms(20_000, 1),
-      KEEP_ALIVE_TIMEOUT_MS: ms(5_000, 1),
+      DRAIN_DELAY_MS: ms(10_000), // deploy/kubernetes.yaml and the README's Deployment section
+      SHUTDOWN_TIMEOUT_MS: ms(15_000, 1), // drain + this < Kubernetes' default 30 s grace period
+      KEEP_ALIVE_TIMEOUT_MS: ms(65_000, 1), // above the 60 s idle timeout of common cloud load balancers
       REQUEST_TIMEOUT_MS: ms(30_000, 1),
       HEADERS_TIMEOUT_MS: ms(10_000, 1),
       BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
-      UPSTREAM_URL: { type: 'string', minLength: 1, default: 'http://127.0.0.1:8080' },
+      UPSTREAM_URL: { type: 'string', minLength: 1 }, // unset: this service's own GET /items/:id
       UPSTREAM_TIMEOUT_MS: ms(2_000, 1),
       UPSTREAM_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1024, default: 10 },
       CPU_POOL_THREADS: { type: 'integer', minimum: 1, maximum: 256, default: Math.max(1, availableParallelism() - 1) },
@@ -92,7 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
     ...requestTimeouts(parsed.REQUEST_TIMEOUT_MS, parsed.HEADERS_TIMEOUT_MS),
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    upstreamUrl: httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL),
+    upstreamUrl: httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL ?? `http://127.0.0.1:${parsed.PORT}`),
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: parsed.UPSTREAM_CONNECTIONS,
     cpuPoolThreads: parsed.CPU_POOL_THREADS,

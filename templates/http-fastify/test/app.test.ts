@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuildOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -195,5 +196,21 @@ describe('POST /hash', () => {
     } finally {
       channel.close();
     }
+  });
+});
+
+describe('as generated, with no other service', () => {
+  it('GET /fanout answers 200 from the built-in /items stand-in (UPSTREAM_URL unset)', async () => {
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' });
+    const probe = await buildApp(config);
+    await probe.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = probe.server.address() as AddressInfo;
+    await probe.close();
+    // The default origin is this service on its own PORT: start it on a fixed, now free, port.
+    app = await buildApp(loadConfig({ HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' }));
+    await app.listen({ host: '127.0.0.1', port });
+    const res = await app.inject('/fanout?ids=a,b');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [{ id: 'a' }, { id: 'b' }] });
   });
 });

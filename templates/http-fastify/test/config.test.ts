@@ -8,9 +8,10 @@ describe('loadConfig', () => {
       host: '0.0.0.0', // P6: reachable by Kubernetes probes
       port: 3000,
       logLevel: 'info',
-      drainDelayMs: 5_000,
-      shutdownTimeoutMs: 20_000,
-      upstreamUrl: 'http://127.0.0.1:8080',
+      drainDelayMs: 10_000,
+      shutdownTimeoutMs: 15_000,
+      keepAliveTimeoutMs: 65_000,
+      upstreamUrl: 'http://127.0.0.1:3000', // this service's own /items, so /fanout works as generated
       bodyLimitBytes: 1_048_576,
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,
