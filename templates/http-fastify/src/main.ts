@@ -1,3 +1,4 @@
+import './startup/compile-cache.js'; // first: the modules below load from the compile cache
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';

@@ -1,3 +1,4 @@
+import './startup/compile-cache.js'; // first: the modules below load from the compile cache
 import { createBot, describeStartupError } from './bot.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
