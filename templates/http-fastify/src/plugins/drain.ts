@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -48,19 +49,26 @@ const drainPlugin: FastifyPluginCallback = (app, _opts, done) => {
   let draining = false;
   let reaper: NodeJS.Timeout | undefined;
   const open = new Set<Socket>();
-  const handling = new Set<Socket>(); // a handler runs (or its response is being written) on these
+  // The latest request of each connection. A plain listener of the server, not Fastify hooks:
+  // it costs next to nothing per request.
+  const latest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
 
   app.server.on('connection', (socket: Socket) => {
     open.add(socket);
     socket.once('close', () => {
       open.delete(socket);
-      handling.delete(socket);
     });
   });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    latest.set(req.socket, { req, res });
+  });
 
+  /** Closes every connection on which no handler can be running: idle, or a request not fully received. */
   const closeWaiting = () => {
     for (const socket of open) {
-      if (!handling.has(socket)) socket.destroy();
+      const current = latest.get(socket);
+      const idle = !current || current.res.writableFinished; // no request yet (headers arriving), or answered
+      if (idle || !current.req.complete) socket.destroy(); // !complete: its body is still arriving
     }
   };
 
@@ -69,17 +77,6 @@ const drainPlugin: FastifyPluginCallback = (app, _opts, done) => {
   });
   app.decorate('beginDrain', () => {
     draining = true;
-  });
-
-  // preValidation is the first hook after the body has been read: from here on the request counts
-  // as handled, and the stop waits for it.
-  app.addHook('preValidation', (request, _reply, next) => {
-    handling.add(request.raw.socket);
-    next();
-  });
-  app.addHook('onResponse', (request, _reply, next) => {
-    handling.delete(request.raw.socket);
-    next();
   });
 
   app.addHook('onSend', (_request, reply, payload, next) => {
