@@ -1,6 +1,6 @@
 import { ms, requestTimeouts } from './startup/env.js';
 // Settings of the webhook server (Fastify), merged into the configuration by src/config.ts.
-// The HTTP settings mean the same as in the http-fastify template.
+// The HTTP settings (drain, timeouts, body limit, pressure) are those of any Fastify service here.
 
 export interface ModeConfig {
   host: string;

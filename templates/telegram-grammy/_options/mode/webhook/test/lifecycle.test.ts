@@ -10,7 +10,7 @@ import { textUpdate } from './helpers/updates.js';
 import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
 // Runs the BUILT webhook server as a real process and sends it real signals: the same drain
-// contract as the http-fastify template (docs/loop-rules.md §5.2, R4.1, R4.2, R4.5), with Telegram played by
+// contract as any HTTP service (docs/loop-rules.md §5.2, R4.1, R4.2, R4.5), with Telegram played by
 // this test (it posts updates) and by the fake Bot API (it receives the replies).
 
 const EXIT_BUDGET_MS = 20_000; // a bound of the test only, for slow shared machines
