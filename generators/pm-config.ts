@@ -97,6 +97,8 @@ export interface DockerData {
   workspace?: { dir: string };
   /** the exact command the README gives, run from where it says */
   buildCommand: string;
+  /** the image name that command gives (the package name without its scope) */
+  tag: string;
 }
 
 export function dockerData(choice: PackageManagerChoice, project: { name: string; workspaceDir?: string }): DockerData {
@@ -119,7 +121,7 @@ export function dockerData(choice: PackageManagerChoice, project: { name: string
     yarn: berry ? `${cli} workspaces focus ${workspaceDir === undefined ? '' : `${name} `}--production` : `${cli} install --frozen-lockfile --production`,
     bun: `rm -rf node_modules && ${cli} install --frozen-lockfile --production`,
   };
-  const common = { image: `node:${NODE_POLICY.activeLts}-slim`, install: install[pm], prune: prune[pm] };
+  const common = { image: `node:${NODE_POLICY.activeLts}-slim`, install: install[pm], prune: prune[pm], tag };
   if (workspaceDir === undefined) {
     const manifests: Record<PackageManager, string> = {
       npm: 'package.json package-lock.json',

@@ -68,11 +68,12 @@ export const TEMPLATES = [
   {
     id: 'telegram-grammy',
     title: 'Telegram bot (grammY)',
-    description: 'grammY bot, long polling or a Fastify webhook, that never loses or repeats an update',
+    description: 'grammY bot, long polling or a Fastify webhook: no update lost, none repeated on a graceful stop',
     guarantees: [
       'SIGTERM/SIGINT: the update in progress finishes, the rest of the batch stays unconfirmed, exit 0',
       'an idle long poll does not delay shutdown; second signal or shutdown timeout: exit 1',
-      'webhook: secret token checked (401 otherwise), same drain contract as http-fastify',
+      'SIGKILL: no update lost (polling, --runner); handled again instead',
+      'webhook: secret token checked before the body (401 otherwise), same drain contract as http-fastify',
     ],
     options: [
       {
@@ -100,8 +101,10 @@ export const TEMPLATES = [
       {
         from: 'http-fastify',
         files: [
+          'src/startup/stop.ts',
           'src/workers/hash.ts',
           'test/helpers/service.ts',
+          'test/helpers/slow-client.ts',
           'test/helpers/fake-upstream.ts',
         ],
       },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// check-loop: the non-ESLint half of the loop rules (RULEBOOK §4.3, R1.1/R2.2/R4.8).
+// check-loop: the non-ESLint half of the loop rules (docs/loop-rules.md §4.3, R1.1/R2.2/R4.8).
 //   1. No PRODUCTION dependency, direct or transitive, is a known loop-blocker. The graph is
 //      walked the way Node resolves it: each package's dependencies are looked up from that
 //      package's own (real) folder, so npm, pnpm and yarn (node_modules linker) layouts all work.

@@ -1,17 +1,28 @@
 import underPressure from '@fastify/under-pressure';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { registerCpuPool } from './plugins/cpu-pool.js';
-import { registerDrain } from './plugins/drain.js';
-import { registerUpstream } from './plugins/upstream.js';
+import type { Logger } from './logger.js';
+import { cpuPool } from './plugins/cpu-pool.js';
+import { drain, slowClientLimits } from './plugins/drain.js';
+import { upstream } from './plugins/upstream.js';
 import { liveRoute, readyRoute } from './routes/health.js';
 import { routes } from './routes/index.js';
 
 const PROBES = new Set(['/live', '/ready']);
 
+/** The task module of the CPU pool: dist/workers/hash.js after a build, the .ts file under tsx/vitest. */
+const HASH_TASK = new URL(`./workers/hash.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
+
 /** What every route plugin of src/routes/index.ts is registered with. */
 export interface RouteOptions {
   config: Config;
+}
+
+export interface BuildOptions {
+  /** One pino logger for the process (src/main.ts creates it before anything else). */
+  log?: Logger;
+  /** The CPU pool's task module; tests swap in one whose tasks they hold and release. */
+  cpuTask?: string;
 }
 
 /**
@@ -19,20 +30,22 @@ export interface RouteOptions {
  * open sockets until `ready()`/`listen()`. Tests call it with their own config and use `inject`;
  * src/main.ts is the only place that listens and owns the process.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, { log, cpuTask = HASH_TASK }: BuildOptions = {}): Promise<FastifyInstance> {
+  const serverLog: FastifyBaseLogger | undefined = log;
   const app = Fastify({
-    logger: { level: config.logLevel }, // pino, JSON lines on stdout
+    ...(serverLog ? { loggerInstance: serverLog } : { logger: { level: config.logLevel } }),
     // Probes hit /live and /ready every few seconds: keep them out of the request log.
     logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
     keepAliveTimeout: config.keepAliveTimeoutMs,
+    ...slowClientLimits(config), // REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS
     bodyLimit: config.bodyLimitBytes, // R2.4: bounds the synchronous JSON.parse of bodies (413 above)
     // R3.3: keep the defaults return503OnClosing: true and forceCloseConnections: 'idle';
-    // forceCloseConnections: true would cut in-flight requests (P3).
+    // forceCloseConnections: true would cut in-flight requests.
   });
 
-  registerDrain(app);
-  registerUpstream(app, config);
-  registerCpuPool(app, config);
+  await app.register(drain);
+  await app.register(upstream, { config });
+  await app.register(cpuPool, { filename: cpuTask, threads: config.cpuPoolThreads, maxQueue: config.cpuQueueMax });
 
   await app.register(liveRoute); // outside the under-pressure scope: liveness ignores load (R3.4)
 
@@ -43,7 +56,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       sampleInterval: config.pressureSampleIntervalMs,
       retryAfter: 5,
     });
-    await api.register(readyRoute);
+    await api.register(readyRoute, { saturated: () => app.cpuPool.saturated });
     // The API: src/routes/index.ts lists the route plugins (`create-loopsvc add route <path>` adds one).
     /* eslint-disable loopsvc/no-await-in-loop -- sequential on purpose: Fastify loads plugins in
        registration order, at startup, before the service serves anything. */

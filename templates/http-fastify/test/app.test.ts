@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
+import { buildApp, type BuildOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream.js';
 
 let upstream: FakeUpstream;
 let app: FastifyInstance | undefined;
 
-async function testApp(env: Record<string, string> = {}): Promise<FastifyInstance> {
+const HELD_TASK = new URL('./fixtures/held-task.mjs', import.meta.url).href;
+
+async function testApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -17,7 +20,7 @@ async function testApp(env: Record<string, string> = {}): Promise<FastifyInstanc
     CPU_POOL_THREADS: '1',
     ...env,
   });
-  app = await buildApp(config);
+  app = await buildApp(config, options);
   return app;
 }
 
@@ -159,5 +162,55 @@ describe('POST /hash', () => {
     expect(atLimit.statusCode).toBe(200);
     const overLimit = await app.inject({ method: 'POST', url: '/hash', headers, payload: body(limit + 1) });
     expect(overLimit.statusCode).toBe(413);
+  });
+
+  it('a full CPU queue answers 503 with Retry-After and makes /ready report saturation, until it drains', async () => {
+    const app = await testApp({ CPU_POOL_THREADS: '1', CPU_QUEUE_MAX: '1' }, { cpuTask: HELD_TASK });
+    const channel = new BroadcastChannel('held-task');
+    try {
+      const started = new Promise<void>((resolve) => {
+        channel.onmessage = (event: MessageEvent) => {
+          if (event.data === 'started') resolve();
+        };
+      });
+      const hash = () => app.inject({ method: 'POST', url: '/hash', payload: { password: 'x' } });
+      expect((await app.inject('/ready')).statusCode).toBe(200);
+
+      const running = hash(); // takes the only thread, and is held there
+      await started;
+      const queued = hash(); // waits for the thread: the queue (1) is now full
+      while (!app.cpuPool.saturated) await new Promise((resolve) => setImmediate(resolve));
+
+      const refused = await hash();
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      const ready = await app.inject('/ready');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toEqual({ status: 'saturated' });
+      expect((await app.inject('/live')).statusCode).toBe(200); // liveness ignores load (R3.4)
+
+      channel.postMessage('release');
+      expect((await running).statusCode).toBe(200);
+      expect((await queued).statusCode).toBe(200);
+      expect((await app.inject('/ready')).statusCode).toBe(200);
+    } finally {
+      channel.close();
+    }
+  });
+});
+
+describe('as generated, with no other service', () => {
+  it('GET /fanout answers 200 from the built-in /items stand-in (UPSTREAM_URL unset)', async () => {
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' });
+    const probe = await buildApp(config);
+    await probe.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = probe.server.address() as AddressInfo;
+    await probe.close();
+    // The default origin is this service on its own PORT: start it on a fixed, now free, port.
+    app = await buildApp(loadConfig({ HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' }));
+    await app.listen({ host: '127.0.0.1', port });
+    const res = await app.inject('/fanout?ids=a,b');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [{ id: 'a' }, { id: 'b' }] });
   });
 });

@@ -8,10 +8,14 @@ describe('loadConfig', () => {
       host: '0.0.0.0', // P6: reachable by Kubernetes probes
       port: 3000,
       logLevel: 'info',
-      drainDelayMs: 5_000,
-      shutdownTimeoutMs: 20_000,
-      upstreamUrl: 'http://127.0.0.1:8080',
+      drainDelayMs: 10_000,
+      shutdownTimeoutMs: 15_000,
+      keepAliveTimeoutMs: 65_000,
+      upstreamUrl: 'http://127.0.0.1:3000', // this service's own /items, so /fanout works as generated
       bodyLimitBytes: 1_048_576,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      cpuQueueMax: 64,
     });
     expect(config.cpuPoolThreads).toBeGreaterThanOrEqual(1);
   });
@@ -34,6 +38,9 @@ describe('loadConfig', () => {
     ['UPSTREAM_URL', 'http://api.example.com/v1'],
     ['UPSTREAM_URL', 'not a url'],
     ['HOST', ''],
+    ['REQUEST_TIMEOUT_MS', '0'],
+    ['HEADERS_TIMEOUT_MS', '0'],
+    ['CPU_QUEUE_MAX', '0'],
   ])('rejects %s=%j with one line naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -45,5 +52,11 @@ describe('loadConfig', () => {
     const message = (error as ConfigError).message;
     expect(message).toContain(name);
     expect(message).not.toContain('\n');
+  });
+
+  it('refuses HEADERS_TIMEOUT_MS above REQUEST_TIMEOUT_MS, naming both', () => {
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' })).toThrow(
+      /HEADERS_TIMEOUT_MS \(6000\) must not exceed REQUEST_TIMEOUT_MS \(5000\)/,
+    );
   });
 });

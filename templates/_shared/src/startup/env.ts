@@ -71,3 +71,16 @@ export function httpOrigin(name: string, raw: string): string {
   }
   return url.origin;
 }
+
+/**
+ * HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (Node applies the smaller limit anyway,
+ * so a larger headers timeout is a setting that does not do what it says): a ConfigError otherwise.
+ */
+export function requestTimeouts(requestTimeoutMs: number, headersTimeoutMs: number): { requestTimeoutMs: number; headersTimeoutMs: number } {
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `invalid configuration: HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return { requestTimeoutMs, headersTimeoutMs };
+}

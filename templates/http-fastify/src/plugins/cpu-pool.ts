@@ -1,42 +1,78 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
+import fp from 'fastify-plugin';
 import { Piscina } from 'piscina';
-import type { Config } from '../config.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Worker-thread pool for CPU-bound work (the `run_in_executor` of this service). */
-    readonly cpuPool: Piscina;
+    /** Worker-thread pool for CPU-bound work; open between onReady and onClose. */
+    readonly cpuPool: CpuPool;
   }
 }
 
-// The task file sits next to this one: dist/workers/hash.js after a build, src/workers/hash.ts
-// under `tsx` (dev) and vitest; worker threads do not inherit a TypeScript loader, so give them tsx.
+export interface CpuPool {
+  /** Runs the task on a worker thread; rejects with CpuPoolFullError when the queue is full. */
+  run<Result>(task: unknown): Promise<Result>;
+  /** True while the queue is full: /ready answers 503 so the load balancer sends work elsewhere. */
+  readonly saturated: boolean;
+}
+
+export interface CpuPoolOptions {
+  /** file URL of the task module (its default export runs on the threads) */
+  filename: string;
+  threads: number;
+  /** tasks that may wait for a thread; one more is refused with 503 */
+  maxQueue: number;
+}
+
+/** The queue is full: answered 503 with Retry-After, so the client backs off and tries again. */
+export class CpuPoolFullError extends Error {
+  override name = 'CpuPoolFullError';
+  readonly statusCode = 503;
+  readonly headers = { 'retry-after': '1' };
+  constructor(maxQueue: number) {
+    super(`the CPU pool is busy (${maxQueue} tasks already waiting), retry later`);
+  }
+}
+
+// Worker threads do not inherit a TypeScript loader: under `tsx` (dev) and vitest they get it.
 const fromSource = import.meta.url.endsWith('.ts');
-const HASH_WORKER = new URL(`../workers/hash.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
 
 /**
- * R2.4: one piscina pool created at startup and closed at shutdown. CPU-bound or unavoidably
- * blocking work goes here, never on the loop and never in a `new Worker()` per request.
+ * R2.4: one piscina pool for the process, for CPU-bound or unavoidably blocking work: never on the
+ * loop and never a `new Worker()` per request. R3.1: created in onReady, closed in onClose.
+ * Threads start on first use and stop after a minute idle, so a service that never hashes pays
+ * no thread at startup. The queue is bounded: past CPU_QUEUE_MAX waiting tasks, work is refused
+ * at once (503) instead of piling up latency that no client waits for.
  */
-export function registerCpuPool(app: FastifyInstance, config: Config): void {
+const cpuPoolPlugin: FastifyPluginCallback<CpuPoolOptions> = (app, opts, done) => {
   let pool: Piscina | undefined;
+  const open = (): Piscina => {
+    if (!pool) throw new Error('cpu pool is open only between onReady and onClose (R3.1)');
+    return pool;
+  };
 
-  app.decorate('cpuPool', {
-    getter(): Piscina {
-      if (!pool) throw new Error('cpu pool is open only between onReady and onClose (R3.1)');
-      return pool;
+  const cpuPool: CpuPool = {
+    run: async <Result>(task: unknown): Promise<Result> => {
+      const threads = open();
+      if (threads.queueSize >= opts.maxQueue) throw new CpuPoolFullError(opts.maxQueue);
+      return (await threads.run(task)) as Result;
     },
-  });
+    get saturated() {
+      return pool !== undefined && pool.queueSize >= opts.maxQueue;
+    },
+  };
+  app.decorate('cpuPool', { getter: () => cpuPool });
 
-  // R3.1: opened in onReady, closed in onClose
-  app.addHook('onReady', (done) => {
+  app.addHook('onReady', (next) => {
     pool = new Piscina({
-      filename: HASH_WORKER,
-      minThreads: 1,
-      maxThreads: config.cpuPoolThreads,
+      filename: opts.filename,
+      minThreads: 0,
+      maxThreads: opts.threads,
+      idleTimeout: 60_000,
+      maxQueue: opts.maxQueue,
       ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
     });
-    done();
+    next();
   });
 
   // R3.2: block body; close() lets running tasks finish (destroy() would abort them)
@@ -44,4 +80,7 @@ export function registerCpuPool(app: FastifyInstance, config: Config): void {
     await pool?.close();
     pool = undefined;
   });
-}
+  done();
+};
+
+export const cpuPool = fp(cpuPoolPlugin, { name: 'cpu-pool' });

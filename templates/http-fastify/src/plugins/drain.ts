@@ -1,32 +1,76 @@
-import type closeWithGrace from 'close-with-grace';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import fp from 'fastify-plugin';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** True from the moment shutdown starts: /ready answers 503 and responses carry `Connection: close`. */
     readonly draining: boolean;
-    /** Called by src/main.ts on SIGTERM/SIGINT, before the drain delay (R4.2 step 1). */
+    /** Called on SIGTERM/SIGINT, before the drain delay (R4.2 step 1). */
     beginDrain(): void;
   }
 }
 
 const REAP_EVERY_MS = 100;
 
+// How often Node checks the request and headers timeouts of open connections (its default is
+// 30 s, which would let a slow client overstay REQUEST_TIMEOUT_MS by that much).
+const TIMEOUT_CHECK_MS = 1_000;
+
 /**
- * Graceful-drain behaviour of the HTTP server (R3.3, R4.2, pitfall P1).
- *
- * Fastify 5 on Node 20 waits for keep-alive sockets to time out (72 s by default) when they become
- * idle after close() started, and a response sent during shutdown still says `keep-alive`. So:
- * - from the first signal on, every response says `Connection: close`: the client finishes its
- *   request, then moves to another instance, and the server closes that socket itself;
- * - once close() starts, idle sockets are reaped every 100 ms, so a client that keeps an idle
- *   connection open cannot hold the exit back. Idle sockets are left alone during the drain delay,
- *   where a request sent on them is still answered (with `Connection: close`).
+ * Server options that bound slow clients, for Fastify(): Fastify's default requestTimeout of 0
+ * switches Node's limit off, so a client that dribbles its body could hold a connection (and a
+ * graceful stop) for minutes. Past these limits Node answers 408 and closes the connection.
  */
-export function registerDrain(app: FastifyInstance): void {
+export function slowClientLimits({ requestTimeoutMs, headersTimeoutMs }: { requestTimeoutMs: number; headersTimeoutMs: number }) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    // also given to http.createServer, which checks headersTimeout <= requestTimeout at creation
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+  };
+}
+
+/**
+ * Graceful-drain behaviour of the HTTP server (R3.3, R4.2).
+ *
+ * - From the first signal on, every response says `Connection: close`: the client finishes its
+ *   request, then moves to another instance, and the server closes that socket itself.
+ * - Once close() starts, every connection without a running handler is closed, then again every
+ *   100 ms until the server has closed. That covers three kinds of client that would otherwise
+ *   hold the exit back: an idle keep-alive connection (Node waits for its keep-alive timeout when
+ *   it went idle after close() started), a client still sending its headers, and a client still
+ *   sending its body (a slow or malicious uploader: its handler has not started, nothing of it is
+ *   lost but the request it never finished sending). Requests whose handler runs always finish.
+ * - During the drain delay nothing is closed: a request sent then is still answered.
+ */
+const drainPlugin: FastifyPluginCallback = (app, _opts, done) => {
   let draining = false;
   let reaper: NodeJS.Timeout | undefined;
+  const open = new Set<Socket>();
+  // The latest request of each connection. A plain listener of the server, not Fastify hooks:
+  // it costs next to nothing per request.
+  const latest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
+
+  app.server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+    });
+  });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    latest.set(req.socket, { req, res });
+  });
+
+  /** Closes every connection on which no handler can be running: idle, or a request not fully received. */
+  const closeWaiting = () => {
+    for (const socket of open) {
+      const current = latest.get(socket);
+      const idle = !current || current.res.writableFinished; // no request yet (headers arriving), or answered
+      if (idle || !current.req.complete) socket.destroy(); // !complete: its body is still arriving
+    }
+  };
 
   app.decorate('draining', {
     getter: () => draining,
@@ -35,71 +79,40 @@ export function registerDrain(app: FastifyInstance): void {
     draining = true;
   });
 
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (_request, reply, payload, next) => {
     if (draining) {
       reply.header('connection', 'close'); // R3.3: tell keep-alive clients to go elsewhere
     }
-    done(null, payload);
+    next(null, payload);
   });
 
-  app.addHook('preClose', (done) => {
+  app.addHook('preClose', (next) => {
     draining = true;
-    app.server.closeIdleConnections();
-    reaper = setInterval(() => {
-      app.server.closeIdleConnections(); // P1: sockets that went idle after close() started
-    }, REAP_EVERY_MS);
+    closeWaiting();
+    reaper = setInterval(closeWaiting, REAP_EVERY_MS);
     reaper.unref();
-    done();
+    next();
   });
 
-  app.addHook('onClose', (_instance, done) => {
+  app.addHook('onClose', (_instance, next) => {
     clearInterval(reaper);
-    done();
+    next();
   });
-}
+  done();
+};
 
-type GraceOptions = closeWithGrace.Options;
-type GraceCallback = closeWithGrace.CloseWithGraceAsyncCallback;
+/** Registered with app.register(); fastify-plugin makes its decorators visible to every route. */
+export const drain = fp(drainPlugin, { name: 'drain' });
 
 /**
- * The graceful stop that src/main.ts hands to close-with-grace (R4.1, R4.2): its options (the
- * whole stop bounded by drainDelayMs + shutdownTimeoutMs, every outcome logged) and the stop
- * itself. main.ts still installs it, so signal handling stays in the composition root (R1.2).
- * R4.7: after uncaughtException/unhandledRejection the app closes without the drain and exits 1.
+ * The graceful stop of an HTTP service (R4.2): readiness 503 at once, the drain delay so load
+ * balancers stop sending (only after a signal, and only once it listened: a fatal error or a stop
+ * during startup skips it), then app.close() lets in-flight requests finish and runs onClose.
  */
-export function gracefulStop(
-  app: FastifyInstance,
-  { drainDelayMs, shutdownTimeoutMs }: { drainDelayMs: number; shutdownTimeoutMs: number },
-): { options: GraceOptions; stop: GraceCallback } {
-  const options: GraceOptions = {
-    delay: drainDelayMs + shutdownTimeoutMs,
-    logger: {
-      error: (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-      },
-    },
-    onSecondSignal: (signal) => {
-      app.log.error({ signal }, 'second signal, exiting now'); // R4.1: then exit 1 at once
-    },
-    onSecondError: (err) => {
-      app.log.error({ err }, 'second fatal error while shutting down, exiting now');
-    },
-    onTimeout: (delayMs) => {
-      app.log.error({ delayMs }, 'shutdown timed out, exiting');
-    },
-  };
-  const stop: GraceCallback = async ({ signal, err }) => {
-    if (err) {
-      app.log.error({ err }, 'fatal error, shutting down');
-    } else {
-      app.log.info({ signal }, 'shutting down');
-    }
-    app.beginDrain(); // R4.2 (1): /ready -> 503, responses carry Connection: close
-    if (signal) {
-      await sleep(drainDelayMs); // R4.2 (2), P20: endpoints are removed concurrently with SIGTERM
-    }
-    await app.close(); // R4.2 (3), R3.3: stop accepting, finish in-flight work, onClose frees resources
-    app.log.info('closed'); // (4) close-with-grace exits 0 (1 after a fatal error)
-  };
-  return { options, stop };
+export async function drainAndClose(app: FastifyInstance, { drainDelayMs, afterSignal }: { drainDelayMs: number; afterSignal: boolean }): Promise<void> {
+  app.beginDrain(); // (1) /ready -> 503, responses carry Connection: close
+  if (afterSignal && app.server.listening) {
+    await sleep(drainDelayMs); // (2) endpoints are removed while the pod still serves
+  }
+  await app.close(); // (3) stop accepting, finish in-flight work, onClose frees resources
 }

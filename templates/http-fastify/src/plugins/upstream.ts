@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
+import fp from 'fastify-plugin';
 import { Pool } from 'undici';
 import type { Config } from '../config.js';
 
@@ -13,7 +14,7 @@ declare module 'fastify' {
  * One outbound HTTP pool for the whole process (R2.2, R3.1): opened in onReady, closed in onClose
  * (which runs after in-flight requests finished), never created per request.
  */
-export function registerUpstream(app: FastifyInstance, config: Config): void {
+const upstreamPlugin: FastifyPluginCallback<{ config: Config }> = (app, { config }, done) => {
   let pool: Pool | undefined;
 
   app.decorate('upstream', {
@@ -23,19 +24,21 @@ export function registerUpstream(app: FastifyInstance, config: Config): void {
     },
   });
 
-  // R3.1: opened in onReady, closed in onClose
-  app.addHook('onReady', (done) => {
+  app.addHook('onReady', (next) => {
     pool = new Pool(config.upstreamUrl, {
       connections: config.upstreamConnections, // R2.5: bounds the concurrency of fan-outs
       headersTimeout: config.upstreamTimeoutMs, // undici's own defaults are 300 s
       bodyTimeout: config.upstreamTimeoutMs,
     });
-    done();
+    next();
   });
 
-  // R3.2: async app hooks use a block body, so they resolve undefined (P4)
+  // R3.2: async app hooks use a block body, so they resolve undefined
   app.addHook('onClose', async () => {
     await pool?.close();
     pool = undefined;
   });
-}
+  done();
+};
+
+export const upstream = fp(upstreamPlugin, { name: 'upstream' });

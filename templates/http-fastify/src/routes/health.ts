@@ -10,16 +10,26 @@ export const liveRoute: FastifyPluginCallback = (app, _opts, done) => {
   done();
 };
 
+export interface ReadyOptions {
+  /** True while work would be refused for lack of capacity (a full CPU queue). */
+  saturated?: () => boolean;
+}
+
 /**
- * Readiness: "send me traffic". 503 from the first shutdown signal on (R4.2), and 503 with
- * Retry-After while @fastify/under-pressure sees event-loop pressure (R3.4, P7), because this
- * route is registered in the same scope as the plugin.
+ * Readiness: "send me traffic". 503 from the first shutdown signal on (R4.2), 503 while the CPU
+ * pool's queue is full (its work would be refused anyway), and 503 with Retry-After while
+ * @fastify/under-pressure sees event-loop pressure (R3.4), because this route is registered in
+ * the same scope as the plugin.
  */
-export const readyRoute: FastifyPluginCallback = (app, _opts, done) => {
+export const readyRoute: FastifyPluginCallback<ReadyOptions> = (app, opts, done) => {
   app.get('/ready', (_request, reply) => {
     if (app.draining) {
       reply.code(503);
       return { status: 'draining' };
+    }
+    if (opts.saturated?.()) {
+      reply.code(503).header('retry-after', '1');
+      return { status: 'saturated' };
     }
     return { status: 'ready' };
   });

@@ -4,6 +4,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { RouteOptions } from '../app.js';
 import { fanoutRoutes } from './fanout.js';
 import { hashRoutes } from './hash.js';
+import { itemsRoutes } from './items.js';
 
 /**
  * The API routes: src/app.ts registers each plugin with the same options, inside the
@@ -12,4 +13,5 @@ import { hashRoutes } from './hash.js';
 export const routes: readonly FastifyPluginCallback<RouteOptions>[] = [
   fanoutRoutes,
   hashRoutes,
+  itemsRoutes,
 ];

@@ -19,7 +19,7 @@ export interface FakeUpstream {
 
 /**
  * A stand-in for the upstream service, on 127.0.0.1 in the test process, so tests can count its
- * sockets (RULEBOOK §5.6). `/items/<id>` answers `{ id }`; special ids:
+ * sockets (docs/loop-rules.md §5.6). `/items/<id>` answers `{ id }`; special ids:
  * `fail` -> 500, `slow` -> answers after `slowMs`, `hang` -> never answers.
  */
 export async function startFakeUpstream(options: { slowMs?: number; delayMs?: number } = {}): Promise<FakeUpstream> {

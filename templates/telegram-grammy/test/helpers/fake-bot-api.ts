@@ -45,6 +45,8 @@ export interface FakeBotApi {
   failNext(method: string, count: number, error: { error_code: number; description: string; retry_after?: number }): void;
   /** Answers every later call of `method` only after `ms`, to keep handlers in flight longer. */
   delay(method: string, ms: number): void;
+  /** Never answers a later call of `method` (a Bot API that hangs): only the client can end it. */
+  hang(method: string): void;
   /** Resolves when `check()` is true; re-checked on every call the fake receives (bounded). */
   waitFor(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -56,7 +58,7 @@ interface Waiter {
 
 /**
  * A stand-in for the Telegram Bot API on 127.0.0.1, with the getUpdates semantics the shutdown
- * contract depends on (RULEBOOK §5.4):
+ * contract depends on (docs/loop-rules.md §5.4):
  * - an update is confirmed, and forgotten, once getUpdates is called with an offset above it;
  * - getUpdates returns the unconfirmed updates from `offset` on (at most `limit`), at once if there
  *   are any, else it waits up to `timeout` seconds and wakes when updates are pushed;
@@ -70,6 +72,7 @@ export async function startFakeBotApi(options: { token?: string } = {}): Promise
   let waiters: Waiter[] = [];
   const failures = new Map<string, { count: number; error: { error_code: number; description: string; retry_after?: number } }>();
   const delays = new Map<string, number>();
+  const hanging = new Set<string>();
   const listeners = new Set<() => void>();
   let messageId = 1_000_000;
 
@@ -141,6 +144,7 @@ export async function startFakeBotApi(options: { token?: string } = {}): Promise
 
   function handle(method: string, params: Record<string, unknown>, res: ServerResponse): void {
     fake.calls.push(method);
+    if (hanging.has(method)) return; // the response stays open until the client goes away
     const failure = failures.get(method);
     if (failure && failure.count > 0) {
       failure.count -= 1;
@@ -233,6 +237,9 @@ export async function startFakeBotApi(options: { token?: string } = {}): Promise
     },
     delay: (method, ms) => {
       delays.set(method, ms);
+    },
+    hang: (method) => {
+      hanging.add(method);
     },
     waitFor: (check, what, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {

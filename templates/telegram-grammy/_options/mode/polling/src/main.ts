@@ -1,11 +1,13 @@
+import './startup/compile-cache.js'; // first: the modules below load from the compile cache
 import { createBot, describeStartupError } from './bot.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createPoller } from './polling.js';
-import { openResources } from './resources.js';
+import { openResources, type OpenResources } from './resources.js';
+import { installStop } from './startup/stop.js';
 
-// R1.2: the only composition root. It reads the config, opens the resources, builds and starts
-// the bot, installs the signal handlers, and owns the exit code. Nothing else does.
+// R1.2: the only composition root. It reads the config, installs the stop (signal handlers),
+// opens the resources, builds and starts the bot, and owns the exit code. Nothing else does.
 
 function readConfig(): Config | undefined {
   try {
@@ -18,64 +20,45 @@ function readConfig(): Config | undefined {
   }
 }
 
+/** grammY types its signals with the abort-controller polyfill; Node's AbortSignal is the same at runtime. */
+type GrammySignal = Parameters<ReturnType<typeof createBot>['init']>[0];
+
 async function run(config: Config, log: Logger): Promise<void> {
   const poller = createPoller(config, log);
-  const resources = openResources(config); // R3.1: opened before polling starts...
-  const bot = createBot(config, { log, resources: () => resources, gate: poller.gate });
+  let resources: OpenResources | undefined;
 
-  let shutdown: Promise<void> | undefined;
-  let deadline: NodeJS.Timeout | undefined;
-  // R4.1: the first SIGTERM/SIGINT starts the graceful stop; a second one, or a stop (resources
-  // included) that outlives SHUTDOWN_TIMEOUT_MS, exits 1 at once. Block-bodied listeners: no
-  // floating promise (R2.5).
-  const stop = (reason: string, exitCode: number): void => {
-    if (shutdown) {
-      log.error({ reason }, reason === 'fatal error' ? 'fatal error while shutting down, exiting now' : 'second signal, exiting now');
-      process.exit(1);
-    }
-    process.exitCode = exitCode;
-    log.info({ reason }, 'shutting down');
-    deadline = setTimeout(() => {
-      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out, exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    shutdown = poller.stop();
-  };
-  process.on('SIGTERM', () => {
-    stop('SIGTERM', 0);
+  // R4.1: installed before the first await, so a signal during startup is not lost: it aborts the
+  // startup's Bot API call (getMe) at once. The first SIGTERM/SIGINT stops taking updates, lets
+  // the one in progress finish and confirms it (R4.3); a second one, or a stop (resources
+  // included) that outlives SHUTDOWN_TIMEOUT_MS, exits 1. R4.7: an uncaught error stops the same
+  // way and exits 1.
+  const stop = installStop({
+    log,
+    budgetMs: config.shutdownTimeoutMs,
+    onStop: async () => {
+      await poller.stop(); // the update in progress has finished and is confirmed (R4.3)...
+      await polling.catch(() => undefined);
+      await resources?.close(); // ...and only then are the resources released (R3.1)
+    },
   });
-  process.on('SIGINT', () => {
-    stop('SIGINT', 0);
-  });
-  // R4.7: an error outside any update is logged, the bot stops gracefully, and the exit code is 1.
-  const fatal = (err: unknown): void => {
-    log.fatal({ err }, 'fatal error, shutting down');
-    stop('fatal error', 1);
-  };
-  process.on('uncaughtException', fatal);
-  process.on('unhandledRejection', fatal);
 
-  try {
-    await bot.init(); // fails fast on a wrong token (getMe), before any update is taken
+  const polling = (async () => {
+    resources = openResources(config); // R3.1: opened before polling starts
+    const open = resources;
+    const bot = createBot(config, { log, resources: () => open, gate: poller.gate });
+    await bot.init(stop.signal as GrammySignal); // fails fast on a wrong token (getMe), before any update
     log.info({ username: bot.botInfo.username }, 'bot authorized');
     await poller.start(bot); // resolves once polling has ended, after stop() or on 401/409 (P11)
-  } catch (err) {
-    if (!shutdown) {
-      log.error({ err }, describeStartupError(err));
-      process.exitCode = 1;
-    }
-  }
+  })();
   try {
-    await shutdown; // the update in progress has finished (R4.3)...
+    await polling;
   } catch (err) {
-    log.error({ err }, 'shutdown failed'); // e.g. the final offset was not confirmed: those updates come again
+    if (stop.signal.aborted) return; // stopping anyway: the stop decides the exit code
+    stop.uninstall();
+    log.error({ err }, describeStartupError(err));
+    await resources?.close();
     process.exitCode = 1;
   }
-  await resources.close(); // ...and only then are the resources released (R3.1)
-  clearTimeout(deadline);
-  log.info('closed');
-  // No process.exit(): with nothing left on the loop, the process exits with process.exitCode (R4.7).
 }
 
 const config = readConfig();

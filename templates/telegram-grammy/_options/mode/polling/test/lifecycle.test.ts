@@ -6,9 +6,9 @@ import { textUpdate } from './helpers/updates.js';
 import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
 // Runs the BUILT bot as a real process against a fake Bot API on 127.0.0.1 and sends it real
-// signals (RULEBOOK §5.4, R4.1, R4.3). Timing bounds are generous: shared 2-core machines.
+// signals (docs/loop-rules.md §5.4, R4.1, R4.3). Timing bounds are generous: shared 2-core machines.
 
-const EXIT_BUDGET_MS = 10_000;
+const EXIT_BUDGET_MS = 20_000; // a bound of the test only, for slow shared machines
 const MAX_LOOP_DELAY_MS = 500; // loop-guard bound after warm-up (§5.1); a real block is far above
 
 let api: FakeBotApi;
@@ -98,27 +98,25 @@ describe('graceful stop of the built bot (R4.3)', () => {
   });
 
   it('SIGTERM while idle: the long poll is aborted, exit 0 at once (not after POLL_TIMEOUT_S)', async () => {
-    const { bot } = await startBot(botEnv({ POLL_TIMEOUT_S: '30' }));
-    const signalledAt = Date.now();
+    const { bot } = await startBot(botEnv({ POLL_TIMEOUT_S: '50', SHUTDOWN_TIMEOUT_MS: '600000' }));
     bot.child.kill('SIGTERM');
-    const exit = await exitWithin(bot, EXIT_BUDGET_MS);
+    const exit = await exitWithin(bot, 25_000); // a bound of the test only: the poll would wait 50 s
     expect(exit.code).toBe(0);
-    expect(exit.at - signalledAt).toBeLessThan(3_000); // typically well under a second
     expect(api.pendingPolls()).toBe(0);
   });
 
   it('a second signal exits 1 at once', async () => {
-    const { bot } = await startBot(botEnv());
-    api.push(textUpdate(201, '/item slow'));
-    await upstream.waitForRequest('/items/slow');
+    // The update never finishes and the stop would wait 600 s: only the second signal can end it.
+    const { bot } = await startBot(botEnv({ UPSTREAM_TIMEOUT_MS: '600000', SHUTDOWN_TIMEOUT_MS: '600000' }));
+    api.push(textUpdate(201, '/item hang'));
+    await upstream.waitForRequest('/items/hang');
     bot.child.kill('SIGTERM');
     await bot.waitForLog((l) => l.msg === 'shutting down');
-    const secondAt = Date.now();
     bot.child.kill('SIGINT');
-    const exit = await exitWithin(bot, EXIT_BUDGET_MS);
+    const exit = await exitWithin(bot, 25_000);
     expect(exit.code, `exit by signal ${String(exit.signal)}; stderr: ${bot.stderr()}`).toBe(1);
-    expect(exit.at - secondAt).toBeLessThan(1_500); // before the 2 s update would have finished
     expect(bot.logs.some((l) => l.msg === 'second signal, exiting now')).toBe(true);
+    expect(api.sent).toEqual([]); // the update never finished
   });
 
   it('exits 1 when the update in progress outlives SHUTDOWN_TIMEOUT_MS', async () => {
@@ -134,7 +132,41 @@ describe('graceful stop of the built bot (R4.3)', () => {
   });
 });
 
+describe('hard kill (SIGKILL, out of memory)', () => {
+  it('SIGKILL mid-batch loses nothing: the next instance answers every update at least once', async () => {
+    // With the runner (concurrency 3): the slow update 701 still runs while later ones finish and
+    // more are fetched. That fetch is where a source that confirms early would give 701 up.
+    const { bot: first, concurrent } = await startBot(botEnv({ RUNNER_CONCURRENCY: '3' }));
+    api.delay('sendMessage', 200); // handlers stay in flight long enough to be killed mid-way
+    const ids = Array.from({ length: 15 }, (_, i) => 701 + i);
+    api.push(textUpdate(701, '/item slow'), ...ids.slice(1).map((id) => textUpdate(id, `message ${id}`)));
+    await upstream.waitForRequest('/items/slow');
+    const finished = () => api.sent.filter((m) => m.answeredAt !== undefined).length;
+    await api.waitFor(() => finished() >= 5 && (!concurrent || api.getUpdatesCalls.length >= 2), 'replies and a later fetch', 20_000);
+    first.child.kill('SIGKILL');
+    expect((await exitWithin(first, EXIT_BUDGET_MS)).signal).toBe('SIGKILL');
+
+    api.delay('sendMessage', 0);
+    const { bot: second } = await startBot(botEnv());
+    await api.waitFor(() => ids.every((id) => answers().has(id)), 'every update answered', 20_000);
+    second.child.kill('SIGTERM');
+    expect((await exitWithin(second, EXIT_BUDGET_MS)).code).toBe(0);
+    expect(api.unconfirmed()).toEqual([]); // and the second instance confirmed them all
+  });
+});
+
 describe('startup', () => {
+  it('SIGTERM while getMe hangs aborts the startup: exit 0, not after SHUTDOWN_TIMEOUT_MS', async () => {
+    api.hang('getMe'); // a Bot API that accepts the connection and never answers
+    const bot = await startService(botEnv({ SHUTDOWN_TIMEOUT_MS: '600000' }), { waitForListening: false });
+    await api.waitFor(() => api.calls.includes('getMe'), 'getMe');
+    bot.child.kill('SIGTERM');
+    const exit = await exitWithin(bot, 25_000); // bound of the test only; the timeout is 600 s
+    expect(exit.code).toBe(0);
+    expect(bot.logs.some((l) => l.msg === 'shutting down')).toBe(true);
+    expect(api.getUpdatesCalls).toEqual([]); // it never started polling
+  });
+
   it('a token Telegram rejects stops the bot with a clear message before it polls', async () => {
     const bot = await startService(botEnv({ BOT_TOKEN: '999:WRONG-token' }), { waitForListening: false });
     const exit = await exitWithin(bot, EXIT_BUDGET_MS);

@@ -1,15 +1,18 @@
 import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Middleware } from 'grammy';
+import type { Bot, Middleware } from 'grammy';
 import { createBot } from './bot.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { registerDrain } from './plugins/drain.js';
+import { drain, slowClientLimits } from './plugins/drain.js';
 import { openResources, type OpenResources } from './resources.js';
 import { liveRoute, readyRoute } from './routes/health.js';
 import { webhookRoute } from './routes/webhook.js';
 
 const PROBES = new Set(['/live', '/ready']);
+
+/** grammY types its signals with the abort-controller polyfill; Node's AbortSignal is the same at runtime. */
+type GrammySignal = Parameters<Bot['init']>[0];
 
 /**
  * Counts the updates being handled, so shutdown can wait for those that outlived the webhook
@@ -40,18 +43,25 @@ function trackUpdates(log: Logger): { gate: Middleware; idle(): Promise<void> } 
 
 /**
  * Builds the webhook server without starting it (R1.2): no listen(), no signal handlers, no Bot
- * API call and no open socket until `ready()`/`listen()`. The lifecycle is the http-fastify
- * template's: /live, /ready, the drain plugin, resources opened in onReady and closed in onClose.
+ * API call and no open socket until `ready()`/`listen()`: /live, /ready, the drain plugin,
+ * resources opened in onReady and closed in onClose.
  * src/main.ts is the only place that listens and owns the process.
  */
-export async function buildApp(config: Config, log: Logger): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Aborted when a stop begins: ends a Bot API call of the startup (getMe) that hangs. */
+  startupSignal?: AbortSignal;
+}
+
+export async function buildApp(config: Config, log: Logger, { startupSignal }: BuildOptions = {}): Promise<FastifyInstance> {
   const serverLog: FastifyBaseLogger = log; // one pino logger for the bot and the server
   const app = Fastify({
     loggerInstance: serverLog,
     logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
     keepAliveTimeout: config.keepAliveTimeoutMs,
+    ...slowClientLimits(config), // REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS
     bodyLimit: config.bodyLimitBytes, // R2.4: bounds the synchronous JSON.parse of bodies (413 above)
-    // R3.3: keep the defaults return503OnClosing: true and forceCloseConnections: 'idle' (P3).
+    // R3.3: keep the defaults return503OnClosing: true and forceCloseConnections: 'idle';
+    // forceCloseConnections: true would cut in-flight requests.
   });
 
   let resources: OpenResources | undefined;
@@ -65,12 +75,12 @@ export async function buildApp(config: Config, log: Logger): Promise<FastifyInst
     },
   });
 
-  registerDrain(app);
+  await app.register(drain);
 
   // R3.1, R4.5: resources opened and the bot authorized (getMe: a wrong token fails listen()) in onReady.
   app.addHook('onReady', async () => {
     resources = openResources(config);
-    await bot.init();
+    await bot.init(startupSignal as GrammySignal);
   });
   // onClose runs after the server stopped accepting and in-flight requests finished; updates that
   // were acknowledged on timeout may still run: wait for them, then release the resources.

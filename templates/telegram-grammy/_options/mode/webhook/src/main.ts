@@ -1,14 +1,16 @@
-import closeWithGrace from 'close-with-grace';
+import './startup/compile-cache.js'; // first: the modules below load from the compile cache
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { describeStartupError } from './bot.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { gracefulStop } from './plugins/drain.js';
 import { createLogger } from './logger.js';
+import { drainAndClose } from './plugins/drain.js';
+import { installStop } from './startup/stop.js';
 
-// R1.2: the only composition root. It reads the config, builds the webhook server, installs the
-// signal handlers (through close-with-grace), listens, and owns the exit code. Nothing else does.
-// The shutdown is the http-fastify template's, step for step. The bot never polls here (R4.5):
-// registering the webhook is `npm run webhook:set`, a separate step, not a side effect of a boot.
+// R1.2: the only composition root. It reads the config, installs the stop (signal handlers),
+// builds the webhook server, listens, and owns the exit code. Nothing else does. The bot never
+// polls here (R4.5): registering the webhook is `npm run webhook:set`, a separate step, not a
+// side effect of a boot.
 
 function readConfig(): Config | undefined {
   try {
@@ -23,20 +25,32 @@ function readConfig(): Config | undefined {
 
 async function start(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
-  const app = await buildApp(config, log);
+  let app: FastifyInstance | undefined;
 
-  // R4.1: the first SIGTERM/SIGINT starts the graceful stop (readiness 503, drain, close); a
-  // second one, or a stop longer than DRAIN_DELAY_MS + SHUTDOWN_TIMEOUT_MS, exits 1. R4.7: an
-  // uncaught error closes without the drain and exits 1. The steps are in src/plugins/drain.ts.
-  const { options, stop } = gracefulStop(app, config);
-  const grace = closeWithGrace(options, stop);
+  // R4.1: installed before the first await, so a signal during startup is not lost: it aborts the
+  // startup's Bot API call (getMe) at once. The first SIGTERM/SIGINT starts the graceful stop
+  // (readiness 503, drain, close); a second one, or a stop longer than DRAIN_DELAY_MS +
+  // SHUTDOWN_TIMEOUT_MS, exits 1. R4.7: an uncaught error closes without the drain and exits 1.
+  const stop = installStop({
+    log,
+    budgetMs: config.drainDelayMs + config.shutdownTimeoutMs,
+    onStop: async ({ signal }) => {
+      await startup.catch(() => undefined); // aborted by stop.signal: ends at once
+      if (app) await drainAndClose(app, { drainDelayMs: config.drainDelayMs, afterSignal: signal !== undefined });
+    },
+  });
 
-  try {
+  const startup = (async () => {
+    app = await buildApp(config, log, { startupSignal: stop.signal });
     await app.listen({ host: config.host, port: config.port });
+  })();
+  try {
+    await startup;
   } catch (err) {
-    grace.uninstall();
-    app.log.error({ err }, describeStartupError(err));
-    await app.close();
+    if (stop.signal.aborted) return; // stopping anyway: the stop decides the exit code
+    stop.uninstall();
+    log.error({ err }, describeStartupError(err));
+    await app?.close();
     process.exitCode = 1;
   }
 }

@@ -1,6 +1,6 @@
-import { ms } from './startup/env.js';
+import { ms, requestTimeouts } from './startup/env.js';
 // Settings of the webhook server (Fastify), merged into the configuration by src/config.ts.
-// The HTTP settings mean the same as in the http-fastify template.
+// The HTTP settings (drain, timeouts, body limit, pressure) are those of any Fastify service here.
 
 export interface ModeConfig {
   host: string;
@@ -8,6 +8,10 @@ export interface ModeConfig {
   /** R4.2: time between "readiness is 503" and "stop accepting", so the load balancer can catch up. */
   drainDelayMs: number;
   keepAliveTimeoutMs: number;
+  /** Slow clients: the whole request (headers and body) must arrive within this, else 408. */
+  requestTimeoutMs: number;
+  /** Slow clients: the request headers must arrive within this (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
   /** R2.4: caps the synchronous JSON.parse of request bodies (Telegram updates are small). */
   bodyLimitBytes: number;
   /** Path of the webhook route, e.g. /telegram. */
@@ -28,6 +32,8 @@ export interface ModeEnv {
   PORT: number;
   DRAIN_DELAY_MS: number;
   KEEP_ALIVE_TIMEOUT_MS: number;
+  REQUEST_TIMEOUT_MS: number;
+  HEADERS_TIMEOUT_MS: number;
   BODY_LIMIT_BYTES: number;
   WEBHOOK_PATH: string;
   WEBHOOK_SECRET: string;
@@ -39,12 +45,13 @@ export interface ModeEnv {
 
 export const MODE_REQUIRED = ['WEBHOOK_SECRET'];
 
-
 export const MODE_PROPERTIES = {
   HOST: { type: 'string', minLength: 1, default: '0.0.0.0' }, // P6: 127.0.0.1 is unreachable by probes
   PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
   DRAIN_DELAY_MS: ms(5_000),
   KEEP_ALIVE_TIMEOUT_MS: ms(5_000, 1),
+  REQUEST_TIMEOUT_MS: ms(30_000, 1),
+  HEADERS_TIMEOUT_MS: ms(10_000, 1),
   BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
   WEBHOOK_PATH: { type: 'string', pattern: '^/[A-Za-z0-9/_-]{0,200}$', default: '/telegram' },
   // Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -; at least 16 here, so it cannot be guessed.
@@ -61,6 +68,7 @@ export function modeConfig(env: ModeEnv): ModeConfig {
     port: env.PORT,
     drainDelayMs: env.DRAIN_DELAY_MS,
     keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    ...requestTimeouts(env.REQUEST_TIMEOUT_MS, env.HEADERS_TIMEOUT_MS),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     webhookPath: env.WEBHOOK_PATH,
     webhookSecret: env.WEBHOOK_SECRET,

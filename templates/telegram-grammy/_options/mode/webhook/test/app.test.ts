@@ -90,11 +90,9 @@ describe('webhook route', () => {
 
   it('P13: an update slower than WEBHOOK_TIMEOUT_MS gets 200 at the timeout, finishes, and close() waits for it', async () => {
     const target = await testApp({ WEBHOOK_TIMEOUT_MS: '300' });
-    const started = Date.now();
     const res = await post(target, textUpdate(5, '/item slow'), SECRET); // the upstream takes 1.5 s
     expect(res.statusCode).toBe(200); // not 500: Telegram will not deliver it a second time
-    expect(Date.now() - started).toBeLessThan(1_400);
-    expect(api.sent).toEqual([]); // still running
+    expect(api.sent).toEqual([]); // answered while the handler still runs (no clock needed)
     await target.close(); // graceful shutdown waits for it
     app = undefined;
     expect(api.sent).toMatchObject([{ text: 'Item slow: {"id":"slow"}', replyTo: 5 }]);
