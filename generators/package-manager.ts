@@ -28,9 +28,11 @@ export function versionFromUserAgent(pm: PackageManager, userAgent: string | und
  * installed: the install step then says so).
  */
 export async function packageManagerVersion(pm: PackageManager, userAgent: string | undefined): Promise<string | undefined> {
+  // npm's version changes nothing it generates (its Dockerfile runs the image's own npm ci), so
+  // none is recorded: the same answers give the same files whoever runs create
+  if (pm === 'npm') return undefined;
   const fromAgent = versionFromUserAgent(pm, userAgent);
-  // npm's version changes nothing it generates (its Dockerfile runs the image's own npm ci)
-  if (fromAgent || pm === 'npm') return fromAgent;
+  if (fromAgent) return fromAgent;
   try {
     const probe = run(pm, ['--version'], { cwd: process.cwd(), stdio: 'pipe', packageManager: true });
     const timer = setTimeout(() => probe.child.kill(), 10_000);
