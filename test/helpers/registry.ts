@@ -39,6 +39,10 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
       "  '**':",
       '    access: $all',
       '    proxy: npmjs',
+      // Yarn 4 reuses keep-alive sockets; closed after Node's 5 s default they failed its fetches
+      // (ERR_SOCKET_CLOSED_BEFORE_CONNECTION)
+      'server:',
+      '  keepAliveTimeout: 60',
       'log: { type: stdout, format: pretty, level: error }',
       '',
     ].join('\n'),

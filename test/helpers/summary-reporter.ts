@@ -23,9 +23,10 @@ export default class SummaryReporter implements Reporter {
   }
 }
 
+/** A describe block (not the file: it fails with any of its tests) whose hook failed. */
 function suiteFailed(test: TestCase): boolean {
-  for (let parent = test.parent; ; parent = parent.parent) {
-    if (parent.state() === 'failed') return true;
-    if (parent.type === 'module') return false;
+  for (let parent = test.parent; parent.type !== 'module'; parent = parent.parent) {
+    if (parent.errors().length > 0) return true; // a beforeAll/afterAll of this block threw
   }
+  return false;
 }
