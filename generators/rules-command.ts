@@ -7,7 +7,7 @@ import { quote } from './encode.js';
 import { EXIT, LoopsvcError } from './errors.js';
 import type { CommandIo } from './io.js';
 import { editJsonMembers } from './json-edit.js';
-import { installCommandLine, type PackageManager } from './package-manager.js';
+import { installCommandLine, pmCommands, type PackageManager } from './package-manager.js';
 import { projectPackageManager } from './workspace.js';
 import { applyPlan, checkPlan, planWrites, recoverInterrupted, type PlannedWrite } from './write.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
@@ -70,7 +70,7 @@ export async function runRulesCommand(argv: readonly string[], io: CommandIo): P
   // 2. plan: ruleset files, check script, ESLint config, package.json
   const layout = await detectLayout(target, pkg, main);
   const request: MergeRequest = { importFrom: IMPORT_FROM, callArguments: layout.callArguments };
-  const config = await eslintConfigWrite(target, pkg, request, io);
+  const config = await eslintConfigWrite(target, pkg, request, io, pm);
   const plan: PlannedWrite[] = [...(await vendoredFiles()), config.write, packageJsonWrite(pkgText, pkg, { standalone: config.standalone, srcDir: layout.srcDir, modernEslint, eslint8: hostEslint?.major === 8 })].filter(
     (w): w is PlannedWrite => w !== undefined,
   );
@@ -114,9 +114,11 @@ export async function runRulesCommand(argv: readonly string[], io: CommandIo): P
   if (writes.length === 0) io.out(`the loop rules are already set up in ${target}; nothing changed`);
 
   // 5. next steps
+  // Standalone: the check:loop script, which also sets ESLINT_USE_FLAT_CONFIG for ESLint 8 (a bare
+  // `npx eslint --config eslint.loop.config.mjs` there parses the flat config as an .eslintrc).
   const install = installCommandLine(pm);
-  const lint = config.standalone ? `npx eslint --config ${STANDALONE_CONFIG} ${layout.srcDir}` : 'npx eslint .';
-  io.out(`\nNext steps:\n  ${install}\n  ${lint}\n  node ${CHECK_SCRIPT}\n\nEvery loop-rule message names its RULEBOOK id (R1.1 … R5.1) and the fix.`);
+  const check = config.standalone ? `${pmCommands(pm).run} check:loop` : `npx eslint .\n  node ${CHECK_SCRIPT}`;
+  io.out(`\nNext steps:\n  ${install}\n  ${check}\n\nEvery loop-rule message names its RULEBOOK id (R1.1 … R5.1) and the fix.`);
   return EXIT.ok;
 }
 
@@ -279,7 +281,7 @@ async function findCompositionRoot(target: string, pkg: PackageJson, hasSrc: boo
  * `.eslintrc*` write a standalone loop config instead (the host's config is not touched). When a
  * flat config cannot be merged safely, stop with the exact lines and what to do next.
  */
-async function eslintConfigWrite(target: string, pkg: PackageJson, request: MergeRequest, io: CommandIo): Promise<{ write?: PlannedWrite; standalone: boolean }> {
+async function eslintConfigWrite(target: string, pkg: PackageJson, request: MergeRequest, io: CommandIo, pm: PackageManager): Promise<{ write?: PlannedWrite; standalone: boolean }> {
   const flat = FLAT_CONFIGS.find((f) => existsSync(path.join(target, f)));
   const refuse = (file: string, reason: string, advice: string, commonjs = false): never => {
     const { importLine, elementLine } = manualLines({ ...request, commonjs });
@@ -294,10 +296,10 @@ async function eslintConfigWrite(target: string, pkg: PackageJson, request: Merg
     const legacy = LEGACY_CONFIGS.find((f) => existsSync(path.join(target, f))) ?? (pkg.eslintConfig !== undefined ? 'package.json "eslintConfig"' : undefined);
     const { importLine, elementLine } = manualLines(request);
     if (legacy) {
-      // The host keeps its own config and lint; `npm run check:loop` runs the loop rules alone.
+      // The host keeps its own config and lint; `<pm> run check:loop` runs the loop rules alone.
       const after =
         `// The loop rules (RULEBOOK R1–R5) on their own, next to this project's ${legacy}, which stays as it is.\n` +
-        `// \`npm run check:loop\` runs them; to fold them into your lint, migrate to a flat config\n// (npx @eslint/migrate-config ${legacy.startsWith('package.json') ? 'package.json' : legacy}) and re-run npx create-loopsvc rules.\n` +
+        `// \`${pmCommands(pm).run} check:loop\` runs them; to fold them into your lint, migrate to a flat config\n// (npx @eslint/migrate-config ${legacy.startsWith('package.json') ? 'package.json' : legacy}) and re-run npx create-loopsvc rules.\n` +
         `${importLine}\n\nexport default [\n  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/'] },\n  ${elementLine}\n];\n`;
       return { write: { path: STANDALONE_CONFIG, after }, standalone: true };
     }

@@ -218,11 +218,35 @@ describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs
     const pkg = JSON.parse(await readFile(path.join(legacy, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['check:loop']).toBe('eslint --config eslint.loop.config.mjs src && node scripts/check-loop.mjs');
     expect(pkg.scripts.lint).toBeUndefined();
-    expect(l.out).toContain('npx eslint --config eslint.loop.config.mjs src');
+    expect(l.out).toMatch(/Next steps:\n {2}npm install\n {2}npm run check:loop\n\n/);
     await symlink(path.join(REPO, 'node_modules'), path.join(legacy, 'node_modules'), 'dir');
     const loop = await execa('npx', ['--no-install', 'eslint', '--config', 'eslint.loop.config.mjs', 'src', '--format', 'json'], { cwd: legacy, reject: false });
     const ids = (JSON.parse(loop.stdout) as EslintResult[]).flatMap((r) => r.messages.map((m) => /^(R\d\.\d):/.exec(m.message)?.[1] ?? m.ruleId));
     expect(ids.sort()).toEqual(['R1.2', 'R2.1', 'R2.2', 'R2.3', 'R2.3', 'R4.1']);
+  });
+
+  it('legacy .eslintrc.js with ESLint 8.57 under yarn: the next step is yarn run check:loop, which sets the flat-config flag', async () => {
+    // The shape of a BullMQ worker on ESLint 8: `module.exports = {…}` in .eslintrc.js, a yarn.lock,
+    // the entry in src/index.ts. A bare `npx eslint --config eslint.loop.config.mjs` fails on ESLint 8
+    // (it parses the flat config as an .eslintrc), so that is never the advice.
+    const legacyJs = "module.exports = {\n  root: true,\n  parser: '@typescript-eslint/parser',\n  rules: { 'comma-dangle': ['error', 'always-multiline'] },\n};\n";
+    const dir = await project({
+      'package.json': `${JSON.stringify({ name: 'jobs-worker', version: '1.0.0', main: 'index.js', scripts: { start: 'node dist/index.js', lint: "eslint 'src/**/*.ts'" }, dependencies: { bullmq: '^5.0.0' }, devDependencies: { eslint: '^8.57.1', '@typescript-eslint/parser': '^8.25.0', typescript: '^5.8.3' } }, null, 2)}\n`,
+      'yarn.lock': '',
+      '.eslintrc.js': legacyJs,
+      'tsconfig.json': `${JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext' }, include: ['src'] })}\n`,
+      'src/index.ts': "import { Worker } from 'bullmq';\n\nconst worker = new Worker('jobs', async () => {});\nprocess.on('SIGTERM', () => {\n  worker.close().catch(() => {});\n});\n",
+    });
+    const r = await run([dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Next steps:\n {2}yarn install\n {2}yarn run check:loop\n\n/);
+    expect(r.out).not.toContain('npx eslint --config');
+    expect(await readFile(path.join(dir, '.eslintrc.js'), 'utf8')).toBe(legacyJs);
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.scripts['check:loop']).toBe('ESLINT_USE_FLAT_CONFIG=true eslint --config eslint.loop.config.mjs src && node scripts/check-loop.mjs');
+    expect(pkg.scripts.lint).toBe("eslint 'src/**/*.ts'");
+    expect(pkg.devDependencies['eslint-plugin-regexp']).toMatch(/^\^2\./);
+    expect(await readFile(path.join(dir, 'eslint.loop.config.mjs'), 'utf8')).toContain('`yarn run check:loop` runs them');
   });
 
   it('refuses an ESLint or typescript-eslint too old for the rules before writing, with the upgrade command', async () => {

@@ -65,9 +65,9 @@ export function awaitOverACollection(descriptor) {
  * and `async` is how a handler that does only sync work returns one. Dropped for an async
  * function passed to a call (a Fastify handler or hook, grammY middleware, a job processor), a
  * plugin (`async (fastify) => …`, `export default async function (app)`), one typed by its
- * declaration (`const plugin: FastifyPluginAsync = async …`), a method of a class that extends
- * or implements a contract or of an object literal passed to a call, and a declared function
- * handed on as a value (`decorateRequest('isAdmin', isAdmin)`). Functions only ever called keep it.
+ * declaration (`const plugin: FastifyPluginAsync = async …`), a method (or a field holding an
+ * arrow) of a class that extends or implements a contract or of an object literal passed to a
+ * call, a class field with a declared type, and a declared function handed on as a value (`decorateRequest('isAdmin', isAdmin)`). Functions only ever called keep it.
  */
 export function asyncNotExpected(descriptor, context) {
   let fn = descriptor.node;
@@ -79,8 +79,11 @@ export function asyncNotExpected(descriptor, context) {
   if (parent?.type === 'ExportDefaultDeclaration') return false;
   if (parent?.type === 'VariableDeclarator' && parent.id.typeAnnotation) return false;
   // A method that fulfils a contract: of a class that extends or implements one (or is abstract),
-  // or of an object literal handed to a call (`schedule({ handler: async () => … })`).
-  if (parent?.type === 'MethodDefinition') {
+  // or of an object literal handed to a call (`schedule({ handler: async () => … })`). A class
+  // field holding an arrow (`work = async (job) => …`) is a method here too, and so is a field
+  // with a declared type.
+  if (parent?.type === 'PropertyDefinition' && parent.value === fn && parent.typeAnnotation) return false;
+  if (parent?.type === 'MethodDefinition' || (parent?.type === 'PropertyDefinition' && parent.value === fn)) {
     const cls = parent.parent?.parent;
     if (cls && (cls.superClass || cls.implements?.length > 0 || cls.abstract)) return false;
   }

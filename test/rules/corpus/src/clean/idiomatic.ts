@@ -88,6 +88,12 @@ interface Strategy { scan(): Promise<number[]> }
 export class FixedStrategy implements Strategy {
   async scan(): Promise<number[]> { return [1]; } // clean: async method fulfilling an interface
 }
+export abstract class JobModule {
+  abstract work: (name: string) => Promise<void>;
+}
+export class LogModule extends JobModule {
+  work = async (name: string) => { console.log(name); }; // clean: async field arrow fulfilling an abstract member
+}
 export function schedule(add: (job: { name: string; handler: () => Promise<void> }) => void): void {
   add({ name: 'noop', handler: async () => { console.log('tick'); } }); // clean: async handler in an object handed to a call
   add({ name: 'method', async handler() { console.log('tock'); } }); // clean: async method in an object handed to a call
