@@ -23,9 +23,9 @@ export class RunError extends Error {
 }
 
 /** `packageManager`: on Windows npm, pnpm and yarn are .cmd shims, which only a shell finds (their args here have no spaces). */
-export function run(command: string, args: readonly string[], options: { cwd: string; stdio: 'pipe' | 'inherit'; packageManager?: boolean }): Run {
+export function run(command: string, args: readonly string[], options: { cwd: string; stdio: 'pipe' | 'inherit'; packageManager?: boolean; env?: NodeJS.ProcessEnv }): Run {
   const shell = options.packageManager === true && process.platform === 'win32';
-  const child = spawn(command, args, { cwd: options.cwd, stdio: options.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit', shell });
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: options.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit', shell });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));

@@ -13,6 +13,10 @@ const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
   const [command, ...args] = pmCommands(pm).install;
+  // This install writes the lockfile (or, in a workspace, adds the new service to it), which
+  // pnpm and Yarn 2+ refuse by default in CI (CI=true: frozen or immutable installs).
+  if (pm === 'pnpm') args.push('--no-frozen-lockfile');
+  const env = pm === 'yarn' ? { ...process.env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } : undefined;
   const retry = installCommandLine(pm);
   let signal: StopSignal | undefined;
   let running: ReturnType<typeof run> | undefined;
@@ -23,7 +27,7 @@ export async function installDependencies(pm: PackageManager, cwd: string): Prom
   // listening before the spawn: a signal that comes as the package manager starts is ours too
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
-    running = run(command, args, { cwd, stdio: 'inherit', packageManager: true });
+    running = run(command, args, { cwd, stdio: 'inherit', packageManager: true, env });
     const { done } = running;
     await done;
     return signal ? { ok: false, reason: `stopped by ${signal}`, retry, signal } : { ok: true };

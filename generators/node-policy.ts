@@ -17,31 +17,33 @@ import satisfies from 'semver/functions/satisfies.js';
 export const NODE_POLICY = {
   /** the line the Docker image and `.nvmrc` use, and CI tests every variant on */
   activeLts: 26,
-  /** the LTS lines a generated service supports, oldest first */
-  lines: [22, 24, 26],
   /**
-   * the lowest version `engines` admits: undici 8 needs 22.19 (vitest 5 needs 22.12,
-   * typescript-eslint and the OpenTelemetry SDK 22); CI runs a smoke test on exactly this version
+   * the LTS lines a generated service supports, oldest first, each from the first release every
+   * generated dependency accepts: undici 8 needs 22.19, and eslint-plugin-regexp 3's
+   * jsdoc-type-pratt-parser 9 needs ^22.22.2 || >=24.15 (found by the floor smoke run, which
+   * installs on exactly the floor and fails on any engine warning)
    */
-  floor: '22.19.0',
+  lines: [
+    { major: 22, min: '22.22.2' },
+    { major: 24, min: '24.15.0' },
+    { major: 26, min: '26.0.0' },
+  ],
+  /** the lowest version `engines` admits; CI runs a smoke test on exactly this version */
+  floor: '22.22.2',
   /** `@types/node` follows the oldest line, so code that typechecks runs on every supported line */
   typesMajor: 22,
 } as const;
 
-/** `^22.19.0 || ^24.0.0 || >=26.0.0`: the floor of the oldest line, every later LTS line, and newer. */
+/** `^22.22.2 || ^24.15.0 || >=26.0.0`: each LTS line from its minimum, and the newest line onwards. */
 export const NODE_ENGINES: string = NODE_POLICY.lines
-  .map((line, index) => {
-    if (index === 0) return `^${NODE_POLICY.floor}`;
-    return index === NODE_POLICY.lines.length - 1 ? `>=${line}.0.0` : `^${line}.0.0`;
-  })
+  .map(({ min }, index) => (index === NODE_POLICY.lines.length - 1 ? `>=${min}` : `^${min}`))
   .join(' || ');
 
-/** "Node.js 22.19+, 24 or 26" for prose. */
+/** "Node.js 22.22.2+, 24.15+ or 26" for prose. */
 export const NODE_SUPPORTED_TEXT: string = (() => {
-  const [first, ...rest] = NODE_POLICY.lines;
-  const later = rest.map(String);
-  const last = later.pop();
-  return `Node.js ${NODE_POLICY.floor.replace(/\.0$/, '')}+${later.length > 0 ? `, ${later.join(', ')}` : ''} or ${last ?? first}`;
+  const shown = NODE_POLICY.lines.map(({ major, min }, index) => (index === NODE_POLICY.lines.length - 1 ? String(major) : `${min.replace(/\.0$/, '')}+`));
+  const last = shown.pop();
+  return `Node.js ${shown.join(', ')} or ${last}`;
 })();
 
 /** Whether a Node version (e.g. `process.version`) can run the generated project. */

@@ -55,3 +55,37 @@ function editedByHand(file: string, line: number, text: string): string {
     'keep it to whole entries (one import and one list line each, sorted) or undo the change, then re-run'
   );
 }
+
+/**
+ * The entries a registration point lists, read from its import lines alone (any version of the
+ * generator wrote them one per entry), or undefined when it is not one. `update` merges these
+ * lists as data instead of the text (below).
+ */
+export function listedEntries(kind: AddKind, raw: string): Entry[] | undefined {
+  const lines = raw.replaceAll('\r\n', '\n').split('\n');
+  if (lines[0] !== indexHeader(kind)) return undefined;
+  const entries: Entry[] = [];
+  for (const line of lines) {
+    const match = IMPORT.exec(line);
+    if (!match) continue;
+    const entry = entryFromModule(kind, match[2] ?? '');
+    if (!entry || entry.identifier !== match[1]) return undefined;
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/**
+ * A registration point changed by both the user (`add`) and the template (a new example module)
+ * merged as the list it is: the template's entries, plus those the user added, minus those the
+ * user removed, rendered as `add` renders it. Undefined when any side is not a registration
+ * point the generator could have written (then the text is merged instead).
+ */
+export async function mergeRegistrationPoint(kind: AddKind, base: string, ours: string, theirs: string): Promise<string | undefined> {
+  const [b, o, t] = [listedEntries(kind, base), listedEntries(kind, ours), listedEntries(kind, theirs)];
+  if (!b || !o || !t) return undefined;
+  const has = (list: readonly Entry[], entry: Entry) => list.some((e) => e.module === entry.module);
+  const merged = [...t.filter((e) => !(has(b, e) && !has(o, e))), ...o.filter((e) => !has(b, e) && !has(t, e))];
+  const text = await renderIndex(kind, merged);
+  return ours.includes('\r\n') ? text.replaceAll('\n', '\r\n') : text;
+}

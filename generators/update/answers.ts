@@ -93,7 +93,13 @@ export async function detectAnswers(serviceDir: string, request: DetectRequest):
   );
   const scored = [];
   for (const answers of combos) {
-    const files = await request.adapt(await renderWithPackage(request.spec, answers));
+    // an option value this version offers and the older one did not (--source redis) is no candidate
+    const rendered = await renderWithPackage(request.spec, answers).catch((error: unknown) => {
+      if (error instanceof LoopsvcError && /invalid value/.test(error.message)) return undefined;
+      throw error;
+    });
+    if (!rendered) continue;
+    const files = await request.adapt(rendered);
     let same = 0;
     for (const file of files) {
       const now = await readFile(path.join(serviceDir, file.path)).catch(() => undefined);

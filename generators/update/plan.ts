@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ADD_KINDS, KINDS } from '../add/kinds.js';
+import { mergeRegistrationPoint } from '../add/registration-point.js';
 import { EXIT, LoopsvcError } from '../errors.js';
 import type { PlannedFile } from '../render.js';
 import { mergePackageJson, mergeText, type MergeLabels } from './merge.js';
@@ -101,6 +103,14 @@ async function planFile(plan: UpdatePlan, state: FileState): Promise<void> {
   if (file === 'package.json') {
     const merged = mergePackageJsonOrConflict(old, ours, theirs, plan);
     if (merged) plan.ops.push({ kind: 'replace', path: file, before: ours, after: merged, how: 'merged' });
+    return;
+  }
+  // a registration point (src/routes/index.ts, …) is a list of modules: merged as one
+  const kind = ADD_KINDS.find((k) => KINDS[k].index === file);
+  const list = kind && (await mergeRegistrationPoint(kind, old.toString('utf8'), ours.toString('utf8'), theirs.toString('utf8')));
+  if (list !== undefined) {
+    const after = Buffer.from(list);
+    if (!after.equals(ours)) plan.ops.push({ kind: 'replace', path: file, before: ours, after, how: 'merged' });
     return;
   }
   const merged = await mergeText(ours, old, theirs, state.labels);

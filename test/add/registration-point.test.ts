@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADD_KINDS, KINDS } from '../../generators/add/kinds.js';
-import { entryFor } from '../../generators/add/naming.js';
-import { readRegistrationPoint } from '../../generators/add/registration-point.js';
+import { entryFor, entryFromModule } from '../../generators/add/naming.js';
+import { mergeRegistrationPoint, readRegistrationPoint } from '../../generators/add/registration-point.js';
 import { ADD_DIR, ADD_HELPERS, quote, renderIndex } from '../../generators/add/render-add.js';
 import { TEMPLATES_DIR } from '../../generators/render.js';
 
@@ -100,5 +100,26 @@ describe('the templates of add', () => {
         }
       }
     }
+  });
+});
+
+describe('mergeRegistrationPoint (update)', () => {
+  const routes = async (...names: string[]) => renderIndex('route', names.map((n) => entryFromModule('route', n)!));
+
+  it('keeps the routes the user added and takes the ones the template added', async () => {
+    const base = await routes('fanout', 'hash');
+    const ours = await routes('fanout', 'hash', 'recent'); // create-loopsvc add route recent
+    const theirs = await routes('fanout', 'hash', 'items'); // a newer template's example
+    expect(await mergeRegistrationPoint('route', base, ours, theirs)).toBe(await routes('fanout', 'hash', 'items', 'recent'));
+  });
+
+  it('keeps a route the user removed removed, and drops one the template dropped', async () => {
+    const base = await routes('fanout', 'hash');
+    expect(await mergeRegistrationPoint('route', base, await routes('hash'), await routes('fanout', 'hash', 'items'))).toBe(await routes('hash', 'items'));
+    expect(await mergeRegistrationPoint('route', base, await routes('fanout', 'hash', 'recent'), await routes('hash'))).toBe(await routes('hash', 'recent'));
+  });
+
+  it('is undefined when a side is not a registration point (the text is merged instead)', async () => {
+    expect(await mergeRegistrationPoint('route', await routes('hash'), 'export const x = 1;\n', await routes('hash'))).toBeUndefined();
   });
 });

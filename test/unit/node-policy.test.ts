@@ -10,9 +10,9 @@ import { REPO_ROOT as REPO } from '../helpers/paths.js';
 
 describe('the Node policy', () => {
   it('admits the floor of the oldest LTS line and every later LTS line, never an odd line or Node 20', () => {
-    expect(NODE_ENGINES).toBe('^22.19.0 || ^24.0.0 || >=26.0.0');
-    for (const ok of ['22.19.0', '22.23.5', '24.0.0', '24.22.3', '26.12.1', '28.1.0']) expect(runsGeneratedProject(ok), ok).toBe(true);
-    for (const no of ['v20.20.2', '22.18.0', '23.11.0', '25.2.0', '21.7.3']) expect(runsGeneratedProject(no), no).toBe(false);
+    expect(NODE_ENGINES).toBe('^22.22.2 || ^24.15.0 || >=26.0.0');
+    for (const ok of ['22.22.2', '22.23.5', '24.15.0', '24.22.3', '26.12.1', '28.1.0']) expect(runsGeneratedProject(ok), ok).toBe(true);
+    for (const no of ['v20.20.2', '22.19.0', '24.14.0', '23.11.0', '25.2.0', '21.7.3']) expect(runsGeneratedProject(no), no).toBe(false);
   });
 
   it('is what every generated variant declares, types against and runs on', async () => {

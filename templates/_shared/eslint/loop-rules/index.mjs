@@ -47,6 +47,8 @@ const under = (dir, glob) => (dir === '.' || dir === '' ? glob : `${dir.replace(
  * @param {string[]} [options.files] files the rules apply to, default every JS/TS file in srcDir
  * @param {string[]} [options.typeCheckedFiles] files that get the type-aware rules, default TS files in srcDir
  * @param {string[]} [options.main] composition root(s), default srcDir/main.*
+ * @param {string[]} [options.stop] the stop module the composition root installs (signal handlers,
+ *   the graceful stop and its exit codes, R4.1), default srcDir/startup/stop.*
  * @param {string[]} [options.startup] accepted for older configs: startup is now decided by when code runs
  * @param {string[]} [options.workers] worker-thread task files, default srcDir/workers/**
  * @param {string[]} [options.pool] modules allowed to start worker threads
@@ -63,6 +65,7 @@ export default function loopRules(options = {}) {
   const files = options.files ?? [under(src, `**/*.${ANY}`)];
   const typeCheckedFiles = options.typeCheckedFiles ?? [under(src, `**/*.${TS}`)];
   const main = options.main ?? [under(src, `main.${ANY}`)];
+  const stop = options.stop ?? [under(src, `startup/stop.${ANY}`)];
   const workers = options.workers ?? [under(src, `workers/**/*.${ANY}`)];
   const pool = options.pool ?? [under(src, `pool.${ANY}`), under(src, `plugins/*-pool.${ANY}`)];
 
@@ -125,6 +128,9 @@ export default function loopRules(options = {}) {
       files: main,
       rules: { 'loopsvc/no-process-exit': 'off', 'loopsvc/process-in-main-only': 'off', 'loopsvc/listen-in-main-only': 'off', 'loopsvc/resources-owned': 'off' },
     },
+    // The one stop mechanism lives in its own module, which only the composition root calls: it may
+    // install the signal handlers and exit, and nothing else main may do (listen, open resources).
+    { name: 'loopsvc/stop-module', files: stop, rules: { 'loopsvc/no-process-exit': 'off', 'loopsvc/process-in-main-only': 'off' } },
     { name: 'loopsvc/pool', files: pool, rules: { 'loopsvc/no-worker-outside-pool': 'off' } },
     {
       name: 'loopsvc/workers',
