@@ -11,11 +11,13 @@ const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * during the install (Ctrl-C reaches the whole process group; SIGTERM and SIGHUP are passed on)
  * stops the install, not this process: the caller says the project is kept and how to resume.
  */
-export async function installDependencies(pm: PackageManager, cwd: string): Promise<InstallResult> {
+export async function installDependencies(pm: PackageManager, cwd: string, { yarnBerry = false }: { yarnBerry?: boolean } = {}): Promise<InstallResult> {
   const [command, ...args] = pmCommands(pm).install;
   // This install writes the lockfile (or, in a workspace, adds the new service to it), which
-  // pnpm and Yarn 2+ refuse by default in CI (CI=true: frozen or immutable installs).
+  // pnpm and Yarn 2+ refuse by default in CI (CI=true: frozen or immutable installs). Yarn 2+
+  // takes the flag (its environment setting lost under `yarn create`); Yarn 1 has neither.
   if (pm === 'pnpm') args.push('--no-frozen-lockfile');
+  if (yarnBerry) args.push('--no-immutable');
   const env = pm === 'yarn' ? { ...process.env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } : undefined;
   const retry = installCommandLine(pm);
   let signal: StopSignal | undefined;

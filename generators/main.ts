@@ -9,7 +9,7 @@ import type { Io } from './io.js';
 import { cdCommand } from './names.js';
 import { resolveOptions, type Options } from './options.js';
 import { nodeVersionNote } from './node-policy.js';
-import { packageManagerVersion, pmCommands } from './package-manager.js';
+import { isYarnBerry, packageManagerVersion, pmCommands } from './package-manager.js';
 import { describeOptions } from './registry.js';
 import { planService } from './plan-service.js';
 import { checkTarget } from './target.js';
@@ -36,11 +36,11 @@ export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCo
   // 2-6. options, monorepo plan, render, check, write (the part the plop generator shares)
   const generated = await generate(flags, io);
   if (!generated) return EXIT.ok; // --dry-run
-  const { options, mono } = generated;
+  const { options, mono, pmVersion } = generated;
 
   // 7. install: in the project, or once at the workspace root (no nested lockfile)
   const installDir = mono ? mono.workspace.root : options.target;
-  const install = options.install ? await installDependencies(options.pm, installDir) : undefined;
+  const install = options.install ? await installDependencies(options.pm, installDir, { yarnBerry: isYarnBerry(options.pm, pmVersion) }) : undefined;
   const resume = `${cdCommand(path.relative(io.cwd, installDir) || '.')} && ${install?.ok === false ? install.retry : ''}`;
   if (install && !install.ok && install.signal) {
     io.err(`install interrupted (${install.signal}). The project is kept in ${options.dir}; resume with: ${resume}`);
@@ -68,6 +68,8 @@ export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCo
 export interface Generated {
   options: Options;
   mono?: MonorepoPlan;
+  /** the package manager's exact version, when it matters (not for npm) */
+  pmVersion?: string;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
   io.out(`created ${options.dir}: ${summary(options)}, ${plan.length} files`);
   if (mono?.rootEdit) io.out(`registered in ${mono.rootEdit.file}: ${mono.rootEdit.line}`);
 
-  return { options, mono };
+  return { options, mono, pmVersion };
 }
 
 function summary(options: Options): string {

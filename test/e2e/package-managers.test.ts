@@ -114,6 +114,21 @@ const MANAGERS: Manager[] = [
 /** Install output a project could avoid: engine and script warnings, Yarn's peer and build warnings. */
 const AVOIDABLE = /EBADENGINE|install-scripts|ERR_PNPM|Ignored build scripts|YN0004|YN0002|YN0060|YN0086|Done with warnings|approve-builds/;
 
+/**
+ * Package caches of this run only. Every run publishes the same version (the package's own), and
+ * npm's npx cache, Yarn's global cache and bun's cache key create-loopsvc by name and version: a
+ * cache from an earlier run would run that run's CLI.
+ */
+function freshCaches(dir: string): Record<string, string> {
+  return {
+    npm_config_cache: path.join(dir, 'npm'),
+    // yarn dlx (yarn create) uses the global cache whatever the cache settings say: move it
+    YARN_GLOBAL_FOLDER: path.join(dir, 'yarn-global'),
+    YARN_CACHE_FOLDER: path.join(dir, 'yarn'),
+    BUN_INSTALL_CACHE_DIR: path.join(dir, 'bun'),
+  };
+}
+
 /** This process's environment without npm's per-run variables. */
 function userEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^npm_/i.test(e[0])));
@@ -146,7 +161,7 @@ describe.each(CASES)('$label: $template, created with its own create command', (
     const bins = manager.tool ? [await toolBin(manager.tool)] : [];
     // as from a user's shell: none of the npm_* variables of the `npm test` running this suite
     // (bun keeps an inherited npm_config_user_agent, and the CLI would then take npm for bun)
-    env = { ...userEnv(), PATH: pathWith(...bins), ...manager.env(registry.url) };
+    env = { ...userEnv(), PATH: pathWith(...bins), ...manager.env(registry.url), ...freshCaches(path.join(scratch, 'caches')) };
     root = await tempDir('loopsvc-pm-case-');
     project = path.join(root, 'svc');
     const [command = '', ...args] = manager.create(registry.url, registry.version, ['svc', '--template', template, '--yes', '--no-git']);
