@@ -75,6 +75,9 @@ export function capture(
       if (timer) clearTimeout(timer);
       resolve({ exitCode: failed ? null : code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), error: failed });
     });
+    // a program that exits without reading its input (git outside a repository) closes the pipe:
+    // that EPIPE is its answer, already in its exit code, not a crash of ours
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
