@@ -23,14 +23,18 @@ export async function slowClient(origin: string, head: string, byte = 'a'): Prom
   socket.on('data', (chunk: string) => {
     received += chunk;
   });
-  socket.on('error', () => undefined); // a reset is one way of being cut off
+  socket.on('error', () => undefined); // a reset is one way of being cut off: 'close' follows
   socket.write(head);
   const dribble = setInterval(() => {
     if (!socket.destroyed) socket.write(byte);
   }, DRIBBLE_MS);
-  const closed = once(socket, 'close').then(() => {
-    clearInterval(dribble);
-    return received;
+  // Not events.once(), which rejects on 'error': once the server has answered and closed, the
+  // dribble's next write or read fails (EPIPE, ECONNRESET) before 'close', whatever was received.
+  const closed = new Promise<string>((resolve) => {
+    socket.once('close', () => {
+      clearInterval(dribble);
+      resolve(received);
+    });
   });
   return {
     closed,
