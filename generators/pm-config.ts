@@ -1,6 +1,7 @@
 import { NODE_POLICY } from './node-policy.js';
 import { isYarnBerry, pmCommands, type PackageManager } from './package-manager.js';
 import type { PlannedFile } from './render.js';
+import { byPath } from './write.js';
 
 /**
  * What a project needs so that its package manager installs it without a warning or an error,
@@ -47,7 +48,7 @@ export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, vers
   // Yarn 1 ignores .yarnrc.yml, so it is written for every Yarn: the project stays right when
   // the team moves to Yarn 4.
   if (pm === 'yarn') files.push({ path: '.yarnrc.yml', contents: Buffer.from(YARNRC) });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
 }
 
 function packageJsonFields(pkg: Record<string, unknown>, { pm, version }: PackageManagerChoice): Record<string, unknown> {
@@ -161,7 +162,7 @@ function dockerCli({ pm, version }: PackageManagerChoice): string {
 export function withWorkspaceDockerIgnore(plan: readonly PlannedFile[]): PlannedFile[] {
   const files = plan.filter((file) => file.path !== '.dockerignore');
   files.push({ path: 'Dockerfile.dockerignore', contents: Buffer.from(WORKSPACE_DOCKERIGNORE) });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
 }
 
 const WORKSPACE_DOCKERIGNORE = `# The build context is the workspace root (see the Dockerfile's first lines).

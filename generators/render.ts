@@ -5,7 +5,7 @@ import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js
 import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
-import type { PlannedCreate } from './write.js';
+import { byPath, type PlannedCreate } from './write.js';
 import { borrowedFiles, optionApplies, servesHttp, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
 /** One file of the project to be written (the write engine's PlannedCreate, as bytes). */
@@ -76,10 +76,16 @@ export function destinationPath(sourcePath: string): string {
     .replace(/\.hbs$/, '');
 }
 
-/** Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it). */
+/**
+ * Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it), and only
+ * its runtime when the build precompiled the template (every shipped one); the compiler loads for
+ * a template edited since the build (and in the tests, which run the sources).
+ */
 export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
-  const { compileTemplate } = await import('./handlebars.js');
-  return compileTemplate<TemplateData & { node: typeof NODE_DATA }>(source)({ ...data, node: NODE_DATA });
+  type Data = TemplateData & { node: typeof NODE_DATA };
+  const { precompiledTemplate } = await import('./handlebars-runtime.js');
+  const template = precompiledTemplate<Data>(source) ?? (await import('./handlebars.js')).compileTemplate<Data>(source);
+  return template({ ...data, node: NODE_DATA });
 }
 
 /** Every file of a template folder (overlays included), as POSIX paths relative to it. */
@@ -159,7 +165,7 @@ export async function renderTemplate(template: TemplateId, data: TemplateData): 
       return { path: target, contents: raw };
     }),
   );
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
 }
 
 interface PackageJson {

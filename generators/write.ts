@@ -57,6 +57,14 @@ export interface PlannedWrite {
   after: string;
 }
 
+/**
+ * The order of a plan's files (and of what --dry-run lists): by UTF-16 code units, as `ls` sorts
+ * in the C locale. Not `localeCompare`: its first call loads ICU's collator, 8 ms of a 100 ms run.
+ */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 export function planWrites(root: string, writes: readonly PlannedWrite[]): Plan {
   return {
     root,
