@@ -38,8 +38,8 @@ export interface PackageManagerChoice {
  */
 export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, version }: PackageManagerChoice): PlannedFile[] {
   const files = plan.map((file) => {
-    if (file.path === 'package.json') return { path: file.path, contents: Buffer.from(`${JSON.stringify(packageJsonFields(JSON.parse(file.contents.toString('utf8')) as Record<string, unknown>, { pm, version }), null, 2)}\n`) };
-    if (file.path === '.gitignore' && pm === 'yarn') return { path: file.path, contents: Buffer.concat([file.contents, Buffer.from(YARN_GITIGNORE)]) };
+    if (file.path === 'package.json') return { ...file, origin: withNote(file.origin, `${pm}'s fields`), contents: Buffer.from(`${JSON.stringify(packageJsonFields(JSON.parse(file.contents.toString('utf8')) as Record<string, unknown>, { pm, version }), null, 2)}\n`) };
+    if (file.path === '.gitignore' && pm === 'yarn') return { ...file, origin: withNote(file.origin, "Yarn's lines"), contents: Buffer.concat([file.contents, Buffer.from(YARN_GITIGNORE)]) };
     return file;
   });
   const pkgFile = plan.find((file) => file.path === 'package.json');
@@ -49,6 +49,11 @@ export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, vers
   // the team moves to Yarn 4.
   if (pm === 'yarn') files.push({ path: '.yarnrc.yml', contents: Buffer.from(YARNRC) });
   return files.sort(byPath);
+}
+
+/** A file's origin (for --dry-run) with what a later step added to it. */
+export function withNote(origin: string | undefined, added: string): string | undefined {
+  return origin === undefined ? undefined : `${origin}, plus ${added}`;
 }
 
 function packageJsonFields(pkg: Record<string, unknown>, { pm, version }: PackageManagerChoice): Record<string, unknown> {

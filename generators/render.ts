@@ -8,8 +8,13 @@ import { versionOf } from './versions.js';
 import { byPath, type PlannedCreate } from './write.js';
 import { borrowedFiles, optionApplies, servesHttp, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
-/** One file of the project to be written (the write engine's PlannedCreate, as bytes). */
-export type PlannedFile = PlannedCreate & { contents: Buffer };
+/**
+ * One file of the project to be written (the write engine's PlannedCreate, as bytes), and where
+ * it comes from, for --dry-run: `templates/_shared/Dockerfile.hbs (layer _shared, rendered)`,
+ * `templates/worker/_options/source/redis/README.md.hbs (option source=redis, rendered)`, ...
+ * Absent for a file create-loopsvc writes itself (the package manager's files, the record).
+ */
+export type PlannedFile = PlannedCreate & { contents: Buffer; origin?: string };
 
 /** The values a template may use. Only `.hbs` files see them, through the encoders. */
 export interface TemplateData {
@@ -67,6 +72,11 @@ const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 
+/** `templates/<folder>/<file>`, POSIX, as --dry-run names a source. */
+function templatePath(file: string): string {
+  return `templates/${path.relative(TEMPLATES_DIR, file).split(path.sep).join('/')}`;
+}
+
 /** `_gitignore` → `.gitignore` (npm drops dotfiles from packages); `README.md.hbs` → `README.md`. */
 export function destinationPath(sourcePath: string): string {
   return sourcePath
@@ -120,10 +130,12 @@ function listFilesSync(root: string, prefix: string): string[] {
   });
 }
 
-/** A folder to take files from, and which of its files to take. */
+/** A folder to take files from, which of its files to take, and why it is taken (for --dry-run). */
 interface Layer {
   root: string;
   files: string[];
+  /** `layer _shared`, `borrowed from http-fastify`, `template worker`, `option source=redis` */
+  why: string;
 }
 
 /**
@@ -138,16 +150,17 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
       .filter((b) => optionApplies(b, options))
       .map(async (b) => {
         const from = path.join(TEMPLATES_DIR, b.from);
-        return { root: from, files: b.files ? [...b.files] : await listFiles(from) };
+        const why = b.from.startsWith('_') ? `layer ${b.from}` : `borrowed from ${b.from}`;
+        return { root: from, files: b.files ? [...b.files] : await listFiles(from), why };
       }),
   );
-  const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))) };
+  const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))), why: `template ${template}` };
   const overlays = await Promise.all(
     templateOptions(template)
       .filter((o) => options[o.key] !== undefined)
       .map(async (o) => {
         const overlay = path.join(root, OPTIONS_DIR, o.key, String(options[o.key]));
-        return { root: overlay, files: await listFiles(overlay) };
+        return { root: overlay, files: await listFiles(overlay), why: `option ${o.key}=${String(options[o.key])}` };
       }),
   );
   return [...borrowed, base, ...overlays];
@@ -155,20 +168,23 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
 
 /** Render every file of a template, with its chosen options, into memory in a stable order. */
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
-  const sources = new Map<string, Buffer[]>();
+  const sources = new Map<string, Array<{ raw: Buffer; from: string }>>();
   for (const layer of await layers(template, data.options)) {
     for (const file of layer.files) {
-      const raw = readFileSync(path.join(layer.root, file));
-      sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
+      const taken = { raw: readFileSync(path.join(layer.root, file)), from: `${templatePath(path.join(layer.root, file))} (${layer.why})` };
+      sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), taken] : [taken]);
     }
   }
   const files = await Promise.all(
-    [...sources].map(async ([source, raws]): Promise<PlannedFile> => {
+    [...sources].map(async ([source, taken]): Promise<PlannedFile> => {
       const target = destinationPath(source);
-      if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
-      const raw = raws[0] ?? Buffer.alloc(0);
-      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)) };
-      return { path: target, contents: raw };
+      if (source === 'package.json') {
+        const origin = `${taken.map((t) => t.from).join(' + ')}, merged, with the versions of create-loopsvc`;
+        return { path: target, contents: renderPackageJson(taken.map((t) => t.raw), data), origin };
+      }
+      const { raw, from } = taken[0] ?? { raw: Buffer.alloc(0), from: '' };
+      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)), origin: `${from}, rendered` };
+      return { path: target, contents: raw, origin: `${from}, verbatim` };
     }),
   );
   return files.sort(byPath);
