@@ -145,7 +145,7 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
   let bytes = 0;
   for (const create of plan.creates) {
     const parts = create.path.split('/');
-    for (const name of parts) nameCheck(name, path.join(root, create.path));
+    if (parts.some((name) => pathNameProblem(name) !== undefined)) for (const name of parts) nameCheck(name, path.join(root, create.path));
     bytes += Buffer.byteLength(create.contents);
     for (let i = 1; i < parts.length; i++) {
       const folder = parts.slice(0, i).join('/');
@@ -260,7 +260,14 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
   const staging = path.join(root, `${STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
   mkdirSync(staging);
   undo.staging = staging;
-  const run = { pid: process.pid, folders: [...undo.folders.filter((f) => f !== root), ...plan.folders.map((f) => path.join(root, f))], root: undo.folders.includes(root) };
+  // run.json lists the files: the staged copy of the n-th is `<staging>/<n>` (a flat folder, no
+  // staging subfolders to make and remove: each folder costs about as much as a file to write)
+  const run = {
+    pid: process.pid,
+    folders: [...undo.folders.filter((f) => f !== root), ...plan.folders.map((f) => path.join(root, f))],
+    root: undo.folders.includes(root),
+    files: plan.creates.map((c) => c.path),
+  };
   writeFileSync(path.join(staging, RUN_FILE), `${JSON.stringify(run)}\n`, { flag: 'wx' });
   if (plan.newRoot) await mustBeEmpty(root, path.basename(staging));
 
@@ -268,11 +275,10 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
   // it). A project is a few dozen small files: each asynchronous call is a round trip through
   // libuv's thread pool, which took 40 of the 110 ms CPU of a run (bench/generation.mjs); the
   // synchronous ones take a few. A signal meanwhile is seen at the next step, or after the loop.
-  const staged = (create: PlannedCreate) => path.join(staging, 'files', ...create.path.split('/'));
-  for (const dir of new Set(plan.creates.map((c) => path.dirname(staged(c))))) mkdirSync(dir, { recursive: true });
-  for (const create of plan.creates) {
+  const files = plan.creates.map((create, n) => ({ create, staged: path.join(staging, String(n)), file: path.join(root, ...create.path.split('/')) }));
+  for (const { create, staged } of files) {
     await step({ kind: 'stage', path: create.path });
-    writeFileSync(staged(create), create.contents, { flag: 'wx' });
+    writeFileSync(staged, create.contents, { flag: 'wx' });
   }
 
   for (const folder of plan.folders) {
@@ -280,12 +286,11 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
     await step({ kind: 'mkdir', path: dir });
     if (await mkdirOwn(dir)) undo.folders.push(dir);
   }
-  for (const create of plan.creates) {
-    const file = path.join(root, ...create.path.split('/'));
+  for (const { staged, file } of files) {
     await step({ kind: 'place', path: file });
-    const copied = placeExclusive(staged(create), file);
+    const copied = placeExclusive(staged, file);
     // a hard link is the staged file's inode (compared at rollback); a copy has its own
-    undo.placed.push({ file, staged: staged(create), ino: copied ? lstatSync(file).ino : undefined });
+    undo.placed.push({ file, staged, ino: copied ? lstatSync(file).ino : undefined });
     await step({ kind: 'placed', path: file });
   }
 
@@ -441,14 +446,13 @@ export async function recoverInterrupted(root: string): Promise<string[]> {
         EXIT.failed,
       );
     }
-    const meta = JSON.parse(await readFile(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean };
-    const stagedRoot = path.join(run.staging, 'files');
-    const staged = await readdir(stagedRoot, { recursive: true, withFileTypes: true }).catch(() => []);
-    for (const entry of staged.filter((e) => e.isFile())) {
-      const copy = path.join(entry.parentPath, entry.name);
-      const placed = path.join(root, path.relative(stagedRoot, copy));
-      const [a, b] = await Promise.all([lstat(copy), lstat(placed).catch(() => undefined)]);
-      if (b && a.ino === b.ino && a.dev === b.dev) await unlink(placed);
+    const meta = JSON.parse(await readFile(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean; files?: unknown };
+    const files = Array.isArray(meta.files) ? meta.files.filter((f): f is string => typeof f === 'string') : [];
+    for (const [n, file] of files.entries()) {
+      const placed = path.join(root, ...file.split('/'));
+      if (!placed.startsWith(root + path.sep)) continue;
+      const [a, b] = await Promise.all([lstat(path.join(run.staging, String(n))).catch(() => undefined), lstat(placed).catch(() => undefined)]);
+      if (a && b && a.ino === b.ino && a.dev === b.dev) await unlink(placed);
     }
     await rm(run.staging, { recursive: true, force: true });
     for (const dir of [...(meta.folders ?? [])].sort(byDepth).reverse()) {
