@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node bench/generation.mjs [--reps N] [--templates a,b]`: how long create-loopsvc takes to
+// `node bench/generation.mjs [--reps N] [--templates a,b] [--baseline <other checkout>]`: how long create-loopsvc takes to
 // generate a project (no install, no git) against create-vite on this machine, and how long until
 // its first prompt appears in a terminal. Runs the built CLI of this checkout (`npm run build`
 // first) and create-vite pinned in bench/package.json "scaffolders", installed into
@@ -8,7 +8,8 @@
 // does not land on one tool only; one warm-up run of each is not counted (it fills Node's
 // compile cache, which every later run of ours uses). Prints medians and the ratio ours / vite,
 // of the wall clock and of the CPU time each process used (bench/lib/cpu-at-exit.mjs, preloaded
-// into both alike), which a loaded machine stretches far less.
+// into both alike), which a loaded machine stretches far less. --baseline adds the http-fastify
+// row of another built checkout (an older commit, say), timed in the same rounds.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -87,12 +88,13 @@ const fmt = (v) => (v < 10 ? v.toFixed(1) : Math.round(v).toString());
 const row = (cells) => `| ${cells.join(' | ')} |`;
 
 async function main() {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '15' }, templates: { type: 'string', default: 'http-fastify,telegram-grammy,worker' } } });
+  const { values } = parseArgs({ options: { reps: { type: 'string', default: '15' }, templates: { type: 'string', default: 'http-fastify,telegram-grammy,worker' }, baseline: { type: 'string' } } });
   const reps = Math.min(MAX_REPS, Math.max(1, Number.parseInt(values.reps, 10) || 15));
   if (!existsSync(join(REPO, 'dist', 'index.mjs'))) throw new Error('dist/index.mjs is missing: run `npm run build` first');
   const vite = await createVite();
   const commands = [
     ...values.templates.split(',').map((template) => ({ label: `create-loopsvc --template ${template}`, args: [OURS, 'app', '--template', template, '--no-install', '--no-git'] })),
+    ...(values.baseline ? [{ label: `baseline ${values.baseline} --template http-fastify`, args: [join(values.baseline, 'index.js'), 'app', '--template', 'http-fastify', '--no-install', '--no-git'] }] : []),
     { label: `create-vite@${vite.version} --template vanilla-ts`, vite: true, args: [vite.bin, 'app', '--template', 'vanilla-ts', '--no-interactive', '--no-immediate'] },
   ];
   const root = await mkdtemp(join(tmpdir(), 'create-loopsvc-genbench-'));
