@@ -5,6 +5,7 @@ import intersects from 'semver/ranges/intersects.js';
 import validRange from 'semver/ranges/valid.js';
 import { LoopsvcError } from './errors.js';
 import type { PlannedFile } from './render.js';
+import { withNote } from './pm-config.js';
 import { appendTopLevelMember, editJson } from './json-edit.js';
 import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from './workspace.js';
 import { addYamlListItem, addYamlMapEntry } from './yaml-edit.js';
@@ -161,13 +162,13 @@ export async function adaptToWorkspace(plan: readonly PlannedFile[], mono: Monor
         }
       }
       if (reused.length > 0) mono.decisions.push(`versions: from the workspace root: ${reused.join(', ')}`);
-      return { path: file.path, contents: Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`) };
+      return { ...file, origin: withNote(file.origin, "the workspace's versions"), contents: Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`) };
     }
     if (file.path === 'tsconfig.json' && base) {
       const tsconfig = JSON.parse(file.contents.toString('utf8')) as Record<string, unknown>;
       const relative = path.relative(target, path.join(mono.workspace.root, base)).split(path.sep).join('/');
       mono.decisions.push(`tsconfig: extends ${relative} (the workspace base); the service's own options still apply on top`);
-      return { path: file.path, contents: Buffer.from(`${JSON.stringify({ extends: relative, ...tsconfig }, null, 2)}\n`) };
+      return { ...file, origin: withNote(file.origin, "`extends` of the workspace's tsconfig"), contents: Buffer.from(`${JSON.stringify({ extends: relative, ...tsconfig }, null, 2)}\n`) };
     }
     return file;
   });

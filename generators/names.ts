@@ -54,13 +54,16 @@ export const NAME_MAX_BYTES = 255;
  * prints the name and hide what the name really is.
  */
 export function pathNameProblem(segment: string): string | undefined {
-  if (new RegExp(UNPRINTABLE.source, 'u').test(segment)) {
+  if (UNPRINTABLE_ONE.test(segment)) {
     return `the name ${JSON.stringify(printable(segment))} contains a control character, line break or bidirectional override; type the name again without it`;
   }
   const bytes = Buffer.byteLength(segment);
   if (bytes > NAME_MAX_BYTES) return `the name is ${bytes} bytes long, and file systems take at most ${NAME_MAX_BYTES}; choose a shorter one`;
   return undefined;
 }
+
+/** UNPRINTABLE without the `g` flag: `test` keeps no state between calls. */
+const UNPRINTABLE_ONE = new RegExp(UNPRINTABLE.source, 'u');
 
 /** Every segment of a directory as the user typed it, checked; one LoopsvcError (exit 2) when one is unsafe. */
 export function assertDirName(dir: string): string {

@@ -1,6 +1,7 @@
 import { NODE_POLICY } from './node-policy.js';
 import { isYarnBerry, pmCommands, type PackageManager } from './package-manager.js';
 import type { PlannedFile } from './render.js';
+import { byPath } from './write.js';
 
 /**
  * What a project needs so that its package manager installs it without a warning or an error,
@@ -37,8 +38,8 @@ export interface PackageManagerChoice {
  */
 export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, version }: PackageManagerChoice): PlannedFile[] {
   const files = plan.map((file) => {
-    if (file.path === 'package.json') return { path: file.path, contents: Buffer.from(`${JSON.stringify(packageJsonFields(JSON.parse(file.contents.toString('utf8')) as Record<string, unknown>, { pm, version }), null, 2)}\n`) };
-    if (file.path === '.gitignore' && pm === 'yarn') return { path: file.path, contents: Buffer.concat([file.contents, Buffer.from(YARN_GITIGNORE)]) };
+    if (file.path === 'package.json') return { ...file, origin: withNote(file.origin, `${pm}'s fields`), contents: Buffer.from(`${JSON.stringify(packageJsonFields(JSON.parse(file.contents.toString('utf8')) as Record<string, unknown>, { pm, version }), null, 2)}\n`) };
+    if (file.path === '.gitignore' && pm === 'yarn') return { ...file, origin: withNote(file.origin, "Yarn's lines"), contents: Buffer.concat([file.contents, Buffer.from(YARN_GITIGNORE)]) };
     return file;
   });
   const pkgFile = plan.find((file) => file.path === 'package.json');
@@ -47,7 +48,12 @@ export function withPackageManagerFiles(plan: readonly PlannedFile[], { pm, vers
   // Yarn 1 ignores .yarnrc.yml, so it is written for every Yarn: the project stays right when
   // the team moves to Yarn 4.
   if (pm === 'yarn') files.push({ path: '.yarnrc.yml', contents: Buffer.from(YARNRC) });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
+}
+
+/** A file's origin (for --dry-run) with what a later step added to it. */
+export function withNote(origin: string | undefined, added: string): string | undefined {
+  return origin === undefined ? undefined : `${origin}, plus ${added}`;
 }
 
 function packageJsonFields(pkg: Record<string, unknown>, { pm, version }: PackageManagerChoice): Record<string, unknown> {
@@ -161,7 +167,7 @@ function dockerCli({ pm, version }: PackageManagerChoice): string {
 export function withWorkspaceDockerIgnore(plan: readonly PlannedFile[]): PlannedFile[] {
   const files = plan.filter((file) => file.path !== '.dockerignore');
   files.push({ path: 'Dockerfile.dockerignore', contents: Buffer.from(WORKSPACE_DOCKERIGNORE) });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
 }
 
 const WORKSPACE_DOCKERIGNORE = `# The build context is the workspace root (see the Dockerfile's first lines).

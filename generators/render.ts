@@ -1,15 +1,20 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js';
 import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
-import type { PlannedCreate } from './write.js';
+import { byPath, type PlannedCreate } from './write.js';
 import { borrowedFiles, optionApplies, servesHttp, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
-/** One file of the project to be written (the write engine's PlannedCreate, as bytes). */
-export type PlannedFile = PlannedCreate & { contents: Buffer };
+/**
+ * One file of the project to be written (the write engine's PlannedCreate, as bytes), and where
+ * it comes from, for --dry-run: `templates/_shared/Dockerfile.hbs (layer _shared, rendered)`,
+ * `templates/worker/_options/source/redis/README.md.hbs (option source=redis, rendered)`, ...
+ * Absent for a file create-loopsvc writes itself (the package manager's files, the record).
+ */
+export type PlannedFile = PlannedCreate & { contents: Buffer; origin?: string };
 
 /** The values a template may use. Only `.hbs` files see them, through the encoders. */
 export interface TemplateData {
@@ -67,6 +72,11 @@ const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 
+/** `templates/<folder>/<file>`, POSIX, as --dry-run names a source. */
+function templatePath(file: string): string {
+  return `templates/${path.relative(TEMPLATES_DIR, file).split(path.sep).join('/')}`;
+}
+
 /** `_gitignore` → `.gitignore` (npm drops dotfiles from packages); `README.md.hbs` → `README.md`. */
 export function destinationPath(sourcePath: string): string {
   return sourcePath
@@ -76,10 +86,16 @@ export function destinationPath(sourcePath: string): string {
     .replace(/\.hbs$/, '');
 }
 
-/** Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it). */
+/**
+ * Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it), and only
+ * its runtime when the build precompiled the template (every shipped one); the compiler loads for
+ * a template edited since the build (and in the tests, which run the sources).
+ */
 export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
-  const { compileTemplate } = await import('./handlebars.js');
-  return compileTemplate<TemplateData & { node: typeof NODE_DATA }>(source)({ ...data, node: NODE_DATA });
+  type Data = TemplateData & { node: typeof NODE_DATA };
+  const { precompiledTemplate } = await import('./handlebars-runtime.js');
+  const template = precompiledTemplate<Data>(source) ?? (await import('./handlebars.js')).compileTemplate<Data>(source);
+  return template({ ...data, node: NODE_DATA });
 }
 
 /** Every file of a template folder (overlays included), as POSIX paths relative to it. */
@@ -91,26 +107,35 @@ export async function listTemplateFiles(template: TemplateId): Promise<string[]>
  * Walks one folder at a time and builds each path itself: under Yarn's Plug'n'Play the package
  * is read from a zip through Yarn's fs layer, whose recursive `readdir` reports wrong
  * `Dirent.parentPath` values (yarn create loopsvc failed on that).
+ * Templates are read with the synchronous calls (as create-vite does): a few dozen small files,
+ * for which each asynchronous call is a round trip through libuv's thread pool (`readFile` makes
+ * four), a third of a run's CPU time before this (bench/generation.mjs).
  */
-async function listFiles(root: string, prefix = ''): Promise<string[]> {
-  const entries = await readdir(path.join(root, prefix), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  const files = await Promise.all(
-    entries.map(async (entry) => {
-      const file = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) return listFiles(root, file);
-      return entry.isFile() && !isLocalArtifact(file) ? [file] : [];
-    }),
-  );
-  return files.flat().sort();
+async function listFiles(root: string): Promise<string[]> {
+  return listFilesSync(root, '').sort();
 }
 
-/** A folder to take files from, and which of its files to take. */
+function listFilesSync(root: string, prefix: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(path.join(root, prefix), { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => {
+    const file = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) return listFilesSync(root, file);
+    return entry.isFile() && !isLocalArtifact(file) ? [file] : [];
+  });
+}
+
+/** A folder to take files from, which of its files to take, and why it is taken (for --dry-run). */
 interface Layer {
   root: string;
   files: string[];
+  /** `layer _shared`, `borrowed from http-fastify`, `template worker`, `option source=redis` */
+  why: string;
 }
 
 /**
@@ -125,16 +150,17 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
       .filter((b) => optionApplies(b, options))
       .map(async (b) => {
         const from = path.join(TEMPLATES_DIR, b.from);
-        return { root: from, files: b.files ? [...b.files] : await listFiles(from) };
+        const why = b.from.startsWith('_') ? `layer ${b.from}` : `borrowed from ${b.from}`;
+        return { root: from, files: b.files ? [...b.files] : await listFiles(from), why };
       }),
   );
-  const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))) };
+  const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))), why: `template ${template}` };
   const overlays = await Promise.all(
     templateOptions(template)
       .filter((o) => options[o.key] !== undefined)
       .map(async (o) => {
         const overlay = path.join(root, OPTIONS_DIR, o.key, String(options[o.key]));
-        return { root: overlay, files: await listFiles(overlay) };
+        return { root: overlay, files: await listFiles(overlay), why: `option ${o.key}=${String(options[o.key])}` };
       }),
   );
   return [...borrowed, base, ...overlays];
@@ -142,24 +168,26 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
 
 /** Render every file of a template, with its chosen options, into memory in a stable order. */
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
-  const sources = new Map<string, Buffer[]>();
+  const sources = new Map<string, Array<{ raw: Buffer; from: string }>>();
   for (const layer of await layers(template, data.options)) {
-    const raws = await Promise.all(layer.files.map((file) => readFile(path.join(layer.root, file)))); // read in parallel, laid in order
-    for (const [i, file] of layer.files.entries()) {
-      const raw = raws[i] ?? Buffer.alloc(0);
-      sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), raw] : [raw]);
+    for (const file of layer.files) {
+      const taken = { raw: readFileSync(path.join(layer.root, file)), from: `${templatePath(path.join(layer.root, file))} (${layer.why})` };
+      sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), taken] : [taken]);
     }
   }
   const files = await Promise.all(
-    [...sources].map(async ([source, raws]): Promise<PlannedFile> => {
+    [...sources].map(async ([source, taken]): Promise<PlannedFile> => {
       const target = destinationPath(source);
-      if (source === 'package.json') return { path: target, contents: renderPackageJson(raws, data) };
-      const raw = raws[0] ?? Buffer.alloc(0);
-      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)) };
-      return { path: target, contents: raw };
+      if (source === 'package.json') {
+        const origin = `${taken.map((t) => t.from).join(' + ')}, merged, with the versions of create-loopsvc`;
+        return { path: target, contents: renderPackageJson(taken.map((t) => t.raw), data), origin };
+      }
+      const { raw, from } = taken[0] ?? { raw: Buffer.alloc(0), from: '' };
+      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)), origin: `${from}, rendered` };
+      return { path: target, contents: raw, origin: `${from}, verbatim` };
     }),
   );
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort(byPath);
 }
 
 interface PackageJson {

@@ -3,6 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { precompiledTemplatesModule } from './precompile-templates.mjs';
 
 await rm('dist', { recursive: true, force: true }); // no stale chunks in the package
 
@@ -25,6 +26,18 @@ const jsoncParserEsm = {
   },
 };
 
+// The shipped .hbs templates, precompiled with the CLI's options: a generated project is rendered
+// by Handlebars' runtime, never by its compiler.
+const precompiled = {
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]generators[\\/]precompiled-templates\.ts$/ }, async (args) => {
+      const { code, files } = await precompiledTemplatesModule(fileURLToPath(new URL('../templates/', import.meta.url)));
+      return { contents: code, loader: 'js', watchFiles: [args.path, ...files] };
+    });
+  },
+};
+
 const result = await build({
   // the CLI, and the plopfile that `plop` and `turbo gen` load; shared code goes to one chunk
   entryPoints: { index: 'generators/index.ts', plopfile: 'generators/plopfile.ts' },
@@ -40,7 +53,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [stubSourceMap, jsoncParserEsm],
+  plugins: [stubSourceMap, jsoncParserEsm, precompiled],
   // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
   banner: { js: "import { createRequire as __loopsvcRequire } from 'node:module'; const require = __loopsvcRequire(import.meta.url);" },
 });

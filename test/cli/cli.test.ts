@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import rootPackage from '../../package.json' with { type: 'json' };
 import { TEMPLATE_IDS } from '../../generators/registry.js';
 import { runCli } from '../helpers/cli.js';
-import { CLI, listFiles, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
+import { CLI, listFiles, REPO_ROOT, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 
 const TEMPLATE: string = TEMPLATE_IDS[0] ?? 'http-fastify';
 
@@ -88,13 +88,45 @@ describe('generating', () => {
     const dry = await runCli(['svc', '--template', TEMPLATE, '--dry-run'], { cwd });
     expect(dry.exitCode).toBe(0);
     expect(await readdir(cwd)).toEqual([]);
-    const listed = dry.stdout.split('\n').filter((l) => l.startsWith('svc/')).map((l) => l.slice('svc/'.length)).sort();
+    const listed = dry.stdout.split('\n').filter((l) => l.startsWith('svc/')).map((l) => l.slice('svc/'.length).split('  ← ')[0] ?? '').sort();
     expect(dry.stdout).toContain(`dry run: ${listed.length} files would be written to svc`);
 
     const real = await runCli(['svc', '--template', TEMPLATE, '--no-install', '--no-git'], { cwd });
     expect(real.exitCode).toBe(0);
     expect(await listFiles(path.join(cwd, 'svc'))).toEqual(listed);
     expect(await readdir(cwd)).toEqual(['svc']);
+  });
+
+  it('--dry-run names where each file comes from, and each named source is what a real run writes', async () => {
+    const dry = await runCli(['svc', '--template', 'telegram-grammy', '--mode', 'webhook', '--dry-run'], { cwd });
+    expect(dry.exitCode).toBe(0);
+    const origins = new Map(
+      dry.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('svc/'))
+        .map((l) => {
+          const [file = '', origin = ''] = l.slice('svc/'.length).split('  ← ');
+          return [file, origin] as const;
+        }),
+    );
+    // one of each kind of source
+    expect(origins.get('Dockerfile')).toBe('templates/_shared/Dockerfile.hbs (layer _shared), rendered');
+    expect(origins.get('src/bot.ts')).toBe('templates/telegram-grammy/src/bot.ts (template telegram-grammy), verbatim');
+    expect(origins.get('src/routes/health.ts')).toBe('templates/http-fastify/src/routes/health.ts (borrowed from http-fastify), verbatim');
+    expect(origins.get('README.md')).toBe('templates/telegram-grammy/_options/mode/webhook/README.md.hbs (option mode=webhook), rendered');
+    expect(origins.get('package.json')).toMatch(/^templates\/telegram-grammy\/package\.json \(template telegram-grammy\) \+ templates\/telegram-grammy\/_options\/mode\/webhook\/package\.json \(option mode=webhook\), merged/);
+    expect(origins.get('.loopsvc.json')).toBe('written by create-loopsvc');
+
+    const real = await runCli(['svc', '--template', 'telegram-grammy', '--mode', 'webhook', '--no-install', '--no-git'], { cwd });
+    expect(real.exitCode).toBe(0);
+    expect(await listFiles(path.join(cwd, 'svc'))).toEqual([...origins.keys()].sort());
+    // a file named as copied verbatim is byte for byte its source
+    const verbatim = [...origins].filter(([, origin]) => origin.endsWith(', verbatim'));
+    expect(verbatim.length).toBeGreaterThan(20);
+    for (const [file, origin] of verbatim) {
+      const source = path.join(REPO_ROOT, origin.slice(0, origin.indexOf(' (')));
+      expect(await readFile(path.join(cwd, 'svc', file)), file).toEqual(await readFile(source));
+    }
   });
 
   it('a reader that closes early (| head -1) does not crash the run', async () => {

@@ -6,11 +6,13 @@ import rootPackage from '../../package.json' with { type: 'json' };
 import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
 
 /**
- * Budget for the packed tarball: the bundle (about 130 KiB of it compressed) plus the templates,
+ * Budget for the packed tarball: the bundle (about 150 KiB of it compressed) plus the templates,
  * whose loop ruleset is most of their weight and grows with every rule. Raised from 300 KiB when
- * the ruleset learnt type-checked resolution and the startup analysis.
+ * the ruleset learnt type-checked resolution and the startup analysis; from 360 KiB when the build
+ * began to precompile the .hbs templates (20 KiB packed, about 20 ms of every generation: the
+ * Handlebars compiler no longer loads; 350 KiB packed then).
  */
-const MAX_PACKED_BYTES = 360 * 1024;
+const MAX_PACKED_BYTES = 380 * 1024;
 
 interface PackResult {
   filename: string;

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PackageManager } from '../../generators/package-manager.js';
@@ -7,36 +7,51 @@ import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type Te
 import { templateData, TEMPLATES_DIR } from '../../generators/render.js';
 import { planProject } from '../../generators/service-generator.js';
 
-const SHARED_DIR = path.join(TEMPLATES_DIR, '_shared');
-
-/** templates/_shared, which every template borrows: snapshotted once, below, not per template. */
-async function sharedFiles(): Promise<Map<string, string>> {
-  const entries = await readdir(SHARED_DIR, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(SHARED_DIR, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  return new Map(await Promise.all(files.sort().map(async (f) => [f, await readFile(path.join(SHARED_DIR, f), 'utf8')] as const)));
-}
-
 const PM_VERSIONS: Record<PackageManager, string> = { npm: '11.19.1', pnpm: '12.23.0', yarn: '4.18.1', bun: '1.4.5' };
 
 /**
- * The generated tree and every generated file, per template. The first option combination with
- * npm and the name "svc" is snapshotted whole; every other option combination, package manager
- * and name is snapshotted as its difference from that base, so a reviewer reads each template
- * once and then only what a choice changes.
+ * What generation makes, per template: the tree (each file with where it comes from) and the
+ * generated content (package.json, rendered .hbs files, files create-loopsvc writes or extends).
+ * A file copied verbatim is not snapshotted: it is asserted byte for byte equal to its source
+ * under templates/, which is reviewed as code. The first option combination with npm and the name
+ * "svc" is the base; every other option combination, package manager and name is snapshotted as
+ * its difference from the base, so a reviewer reads each template once and then only what a
+ * choice changes.
  */
-async function render(template: TemplateId, options: OptionValues, name = 'svc', pm: PackageManager = 'npm'): Promise<Map<string, string>> {
+interface Rendered {
+  text: string;
+  origin: string;
+}
+
+async function render(template: TemplateId, options: OptionValues, name = 'svc', pm: PackageManager = 'npm'): Promise<Map<string, Rendered>> {
   // fixed versions, as a create run through that manager would report them
   const pmVersion = PM_VERSIONS[pm];
   const rendered = await planProject(templateData({ name, template, options, pm, pmVersion }));
   const plan = withPackageManagerFiles(rendered, { pm, version: pmVersion });
-  return new Map(plan.map((f) => [f.path, f.contents.toString('utf8')]));
+  return new Map(plan.map((f) => [f.path, { text: f.contents.toString('utf8'), origin: f.origin ?? 'written by create-loopsvc' }]));
 }
 
-/** Files added or changed (with contents) and removed (null) relative to `base`. */
-function difference(base: Map<string, string>, variant: Map<string, string>): Record<string, string | null> {
+/** The source of a file copied verbatim from one template file, with nothing added to it. */
+function verbatimSource(origin: string): string | undefined {
+  return /^templates\/(\S+) \([^)]*\), verbatim$/.exec(origin)?.[1];
+}
+
+/** The snapshot's view of one file: generated content as it is; a verbatim copy, checked, by its source. */
+async function shown(file: string, { text, origin }: Rendered): Promise<string> {
+  const source = verbatimSource(origin);
+  if (source === undefined) return text;
+  expect(text, `${file} is a verbatim copy of templates/${source}`).toBe(await readFile(path.join(TEMPLATES_DIR, source), 'utf8'));
+  return `(verbatim copy of templates/${source})`;
+}
+
+/** Files added or changed (generated content, or the source of a verbatim copy) and removed (null) relative to `base`. */
+async function difference(base: Map<string, Rendered>, variant: Map<string, Rendered>): Promise<Record<string, string | null>> {
   const diff: Record<string, string | null> = {};
-  for (const [path, text] of variant) if (base.get(path) !== text) diff[path] = text;
-  for (const path of base.keys()) if (!variant.has(path)) diff[path] = null;
+  for (const [file, rendered] of variant) {
+    const before = base.get(file);
+    if (before?.text !== rendered.text || before.origin !== rendered.origin) diff[file] = await shown(file, rendered);
+  }
+  for (const file of base.keys()) if (!variant.has(file)) diff[file] = null;
   return diff;
 }
 
@@ -47,29 +62,32 @@ const NAME_VARIANTS: Array<{ label: string; name: string; pm: PackageManager }> 
   { label: 'bun', name: 'svc', pm: 'bun' },
 ];
 
-it('templates/_shared, as every template receives it', async () => {
-  for (const [file, text] of await sharedFiles()) expect(text).toMatchSnapshot(file);
-});
-
 describe.each(TEMPLATE_IDS)('templates/%s', (template) => {
   const [baseOptions = {}, ...otherOptions] = optionMatrix(template);
 
   it(`base render (${describeOptions(baseOptions)}, npm, name "svc")`, async () => {
     const files = await render(template, baseOptions);
-    const shared = await sharedFiles();
-    expect([...files.keys()]).toMatchSnapshot('tree');
-    for (const [file, text] of files) if (shared.get(file) !== text) expect(text).toMatchSnapshot(file);
+    // the tree as a set, in one fixed order whatever order the plan lists it in, with each file's source
+    const tree = [...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, { origin }]) => `${file}  ← ${origin}`);
+    expect(tree).toMatchSnapshot('tree');
+    let verbatim = 0;
+    for (const [file, rendered] of files) {
+      const text = await shown(file, rendered);
+      if (verbatimSource(rendered.origin) === undefined) expect(text).toMatchSnapshot(file);
+      else verbatim += 1;
+    }
+    expect(verbatim).toBeGreaterThan(files.size / 2); // most of a project is copied as it is
   });
 
   it.each(otherOptions.map((options) => ({ label: describeOptions(options), options })))('$label: difference from the base', async ({ options }) => {
-    expect(difference(await render(template, baseOptions), await render(template, options))).toMatchSnapshot();
+    expect(await difference(await render(template, baseOptions), await render(template, options))).toMatchSnapshot();
   });
 
   it.each(NAME_VARIANTS)('$label: only the name and package manager change', async ({ name, pm }) => {
     const variant = await render(template, baseOptions, name, pm);
-    const diff = difference(await render(template, baseOptions), variant);
+    const diff = await difference(await render(template, baseOptions), variant);
     expect(Object.values(diff)).not.toContain(null);
     expect(diff).toMatchSnapshot();
-    expect((JSON.parse(variant.get('package.json') ?? '{}') as { name?: string }).name).toBe(name);
+    expect((JSON.parse(variant.get('package.json')?.text ?? '{}') as { name?: string }).name).toBe(name);
   });
 });

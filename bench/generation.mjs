@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// `node bench/generation.mjs [--reps N] [--templates a,b] [--baseline <other checkout>]`: how long create-loopsvc takes to
+// generate a project (no install, no git) against create-vite on this machine, and how long until
+// its first prompt appears in a terminal. Runs the built CLI of this checkout (`npm run build`
+// first) and create-vite pinned in bench/package.json "scaffolders", installed into
+// bench/node_modules (`npm install --no-save`, the lockfile is left as it is) when missing.
+// The runs are interleaved (ours, vite, ours, vite, ...) so a noisy moment on a loaded machine
+// does not land on one tool only; one warm-up run of each is not counted (it fills Node's
+// compile cache, which every later run of ours uses). Prints medians and the ratio ours / vite,
+// of the wall clock and of the CPU time each process used (bench/lib/cpu-at-exit.mjs, preloaded
+// into both alike), which a loaded machine stretches far less. --baseline adds the http-fastify
+// row of another built checkout (an older commit, say), timed in the same rounds.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { median, timeRun } from './lib/proc.mjs';
+
+const BENCH = fileURLToPath(new URL('.', import.meta.url));
+const REPO = join(BENCH, '..');
+const OURS = join(REPO, 'index.js');
+const CPU_PRELOAD = join(BENCH, 'lib', 'cpu-at-exit.mjs');
+const MAX_REPS = 100;
+const PROMPT_TIMEOUT_MS = 10_000;
+
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+async function createVite() {
+  const { scaffolders } = JSON.parse(await readFile(join(BENCH, 'package.json'), 'utf8'));
+  const version = scaffolders['create-vite'];
+  const dir = join(BENCH, 'node_modules', 'create-vite');
+  const installed = existsSync(join(dir, 'package.json')) ? JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).version : undefined;
+  if (installed !== version) {
+    log(`installing create-vite@${version} into bench/node_modules`);
+    const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', `create-vite@${version}`], { cwd: BENCH, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm install create-vite in bench/ failed; run it there by hand to see why');
+  }
+  return { version, bin: join(dir, 'index.js') };
+}
+
+/** Counts the files a run wrote: a run that wrote nothing is a failed measurement, not a fast one. */
+async function fileCount(dir) {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += 1;
+  return n;
+}
+
+/**
+ * Milliseconds from spawn until `marker` appears on the terminal of `command` run under util-linux
+ * `script` (a real pseudo-terminal, as a person would run it); the process group is killed then.
+ */
+function timeToOutput(command, marker, cwd) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    let seen = '';
+    const stop = () => {
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no "${marker}" within ${PROMPT_TIMEOUT_MS} ms from: ${command}\n${seen.slice(-500)}`));
+    }, PROMPT_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      if (!seen.includes(marker)) return;
+      const ms = performance.now() - t0;
+      stop();
+      resolve(ms);
+    });
+    child.once('error', (error) => {
+      stop();
+      reject(error);
+    });
+  });
+}
+
+const fmt = (v) => (v < 10 ? v.toFixed(1) : Math.round(v).toString());
+const row = (cells) => `| ${cells.join(' | ')} |`;
+
+async function main() {
+  const { values } = parseArgs({ options: { reps: { type: 'string', default: '15' }, templates: { type: 'string', default: 'http-fastify,telegram-grammy,worker' }, baseline: { type: 'string' } } });
+  const reps = Math.min(MAX_REPS, Math.max(1, Number.parseInt(values.reps, 10) || 15));
+  if (!existsSync(join(REPO, 'dist', 'index.mjs'))) throw new Error('dist/index.mjs is missing: run `npm run build` first');
+  const vite = await createVite();
+  const commands = [
+    ...values.templates.split(',').map((template) => ({ label: `create-loopsvc --template ${template}`, args: [OURS, 'app', '--template', template, '--no-install', '--no-git'] })),
+    ...(values.baseline ? [{ label: `baseline ${values.baseline} --template http-fastify`, args: [join(values.baseline, 'index.js'), 'app', '--template', 'http-fastify', '--no-install', '--no-git'] }] : []),
+    { label: `create-vite@${vite.version} --template vanilla-ts`, vite: true, args: [vite.bin, 'app', '--template', 'vanilla-ts', '--no-interactive', '--no-immediate'] },
+  ];
+  const root = await mkdtemp(join(tmpdir(), 'create-loopsvc-genbench-'));
+  try {
+    // generation: interleaved, one uncounted warm-up round
+    const times = new Map(commands.map((c) => [c.label, []]));
+    for (let i = 0; i <= reps; i += 1) {
+      for (const [k, c] of commands.entries()) {
+        const cwd = join(root, `${i}-${k}`);
+        await mkdir(cwd);
+        const cpuFile = join(root, `cpu-${i}-${k}`);
+        const ms = await timeRun(process.execPath, ['--import', CPU_PRELOAD, ...c.args], { cwd, env: { NO_COLOR: '1', LOOPSVC_BENCH_CPU_FILE: cpuFile }, timeoutMs: 60_000 });
+        if ((await fileCount(join(cwd, 'app'))) === 0) throw new Error(`${c.label} wrote no file`);
+        const cpu = Number.parseFloat(await readFile(cpuFile, 'utf8'));
+        if (i > 0) times.get(c.label).push({ ms, cpu });
+        await rm(cwd, { recursive: true, force: true });
+      }
+    }
+    // start-up: an empty node, --help, and the first prompt in a terminal (interleaved too)
+    const empty = join(root, 'prompt');
+    await mkdir(empty);
+    const starts = [
+      { label: 'node -e "" (floor)', time: () => timeRun(process.execPath, ['-e', ''], { cwd: empty }) },
+      { label: 'create-loopsvc --help', time: () => timeRun(process.execPath, [OURS, '--help'], { cwd: empty }) },
+      { label: 'create-vite --help', time: () => timeRun(process.execPath, [vite.bin, '--help'], { cwd: empty }) },
+      { label: 'terminal: empty node prints (floor)', time: () => timeToOutput(`${process.execPath} -e "process.stdout.write('READY')"`, 'READY', empty) },
+      { label: 'terminal: create-loopsvc first prompt', first: true, time: () => timeToOutput(`${process.execPath} ${OURS}`, 'Template', empty) },
+    ];
+    const startTimes = new Map(starts.map((s) => [s.label, []]));
+    for (let i = 0; i <= reps; i += 1) for (const s of starts) {
+      const ms = await s.time();
+      if (i > 0) startTimes.get(s.label).push(ms);
+    }
+
+    const viteRuns = times.get(commands.at(-1).label);
+    const viteWall = median(viteRuns.map((r) => r.ms));
+    const viteCpu = median(viteRuns.map((r) => r.cpu));
+    const lines = [
+      `Generation without install or git, ${reps} interleaved runs after one warm-up; node ${process.version}, ${availableParallelism()} CPUs:`,
+      '',
+      row(['command', 'wall median ms', 'wall min ms', 'wall vs create-vite', 'CPU median ms', 'CPU vs create-vite']),
+      row(['---', '---', '---', '---', '---', '---']),
+      ...commands.map((c) => {
+        const wall = times.get(c.label).map((r) => r.ms);
+        const cpu = times.get(c.label).map((r) => r.cpu);
+        return row([c.label, fmt(median(wall)), fmt(Math.min(...wall)), `${(median(wall) / viteWall).toFixed(2)}×`, fmt(median(cpu)), `${(median(cpu) / viteCpu).toFixed(2)}×`]);
+      }),
+      '',
+      'Start-up (same rounds; "terminal" rows run under util-linux `script`, a pseudo-terminal, until the text appears):',
+      '',
+      row(['run', 'median ms', 'min ms']),
+      row(['---', '---', '---']),
+      ...starts.map((s) => row([s.label, fmt(median(startTimes.get(s.label))), fmt(Math.min(...startTimes.get(s.label)))])),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: failed: ${err?.stack ?? err}\n`);
+  process.exitCode = 1;
+});

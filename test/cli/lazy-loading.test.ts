@@ -1,0 +1,82 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
+
+const DIST = path.join(REPO_ROOT, 'dist');
+
+/**
+ * Each command loads only what it uses (README, "How it is built"): the built CLI is run with a
+ * preload whose module.registerHooks resolve hook records every module it loads, and the chunks
+ * that hold the heavy dependencies (found by a string only that dependency contains) must not be
+ * among them.
+ */
+const HEAVY = {
+  'the Handlebars compiler': 'Parse error on line',
+  acorn: 'ecmaVersion',
+  yaml: 'YAMLParseError',
+} as const;
+
+async function chunkOf(marker: string): Promise<string> {
+  const files = (await readdir(DIST)).filter((f) => f.endsWith('.mjs'));
+  const holding: string[] = [];
+  for (const file of files) if ((await readFile(path.join(DIST, file), 'utf8')).includes(marker)) holding.push(file);
+  expect(holding, marker).toHaveLength(1);
+  return holding[0] ?? '';
+}
+
+let cwd: string;
+let preload: string;
+let log: string;
+beforeEach(async () => {
+  cwd = await tempDir();
+  preload = path.join(cwd, 'record-loads.mjs');
+  log = path.join(cwd, 'loaded.txt');
+  await writeFile(
+    preload,
+    `import { appendFileSync } from 'node:fs';
+import module from 'node:module';
+module.registerHooks({
+  resolve(specifier, context, next) {
+    const resolved = next(specifier, context);
+    appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
+    return resolved;
+  },
+});
+`,
+  );
+});
+afterEach(async () => {
+  await removeDir(cwd);
+});
+
+/** The dist/ files (and node: built-ins) a run of the CLI loaded. */
+async function loaded(args: readonly string[]): Promise<string[]> {
+  const r = await execa(process.execPath, ['--import', preload, CLI, ...args], { cwd, env: { NO_COLOR: '1' }, reject: false, stdin: 'ignore', timeout: 60_000 });
+  expect(r.exitCode, r.stderr).toBe(0);
+  const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  return urls.map((u) => (u.startsWith('file:') ? path.basename(new URL(u).pathname) : u));
+}
+
+describe.runIf(typeof (await import('node:module')).registerHooks === 'function')('what each command loads', () => {
+  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, prompts or child_process', async () => {
+    const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git']);
+    expect(modules.some((m) => m.startsWith('handlebars-runtime-'))).toBe(true);
+    for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
+    expect(modules.filter((m) => m.startsWith('prompts-'))).toEqual([]);
+    expect(modules).not.toContain('node:child_process');
+  });
+
+  it('--help loads no template code at all', async () => {
+    const modules = await loaded(['--help']);
+    expect(modules.filter((m) => m.startsWith('handlebars'))).toEqual([]);
+    for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
+  });
+
+  it('rules loads acorn (the only command that does)', async () => {
+    await writeFile(path.join(cwd, 'package.json'), '{ "name": "x", "type": "module" }\n');
+    const modules = await loaded(['rules', '--dry-run']);
+    expect(modules).toContain(await chunkOf(HEAVY.acorn));
+  });
+});

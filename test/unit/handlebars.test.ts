@@ -1,0 +1,59 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { COMPILE_OPTIONS } from '../../generators/handlebars-helpers.js';
+import { precompiledTemplate } from '../../generators/handlebars-runtime.js';
+import { optionMatrix, TEMPLATE_IDS } from '../../generators/registry.js';
+import { templateData, TEMPLATES_DIR } from '../../generators/render.js';
+import { planProject } from '../../generators/service-generator.js';
+import { PRECOMPILE_OPTIONS, precompiledTemplatesModule } from '../../scripts/precompile-templates.mjs';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+// The map the bundle gets from scripts/build.mjs, filled and emptied by the tests below (the
+// sources, which the other tests run, have an empty one: everything is compiled at run time).
+const precompiled = vi.hoisted(() => new Map<string, object>());
+vi.mock('../../generators/precompiled-templates.js', () => ({ PRECOMPILED: precompiled }));
+
+async function loadBuildMap(): Promise<Map<string, object>> {
+  const { code } = await precompiledTemplatesModule(TEMPLATES_DIR);
+  const dir = path.join(REPO_ROOT, 'node_modules', '.vitest-precompiled');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `templates-${process.pid}.mjs`);
+  await writeFile(file, code);
+  return ((await import(pathToFileURL(file).href)) as { PRECOMPILED: Map<string, object> }).PRECOMPILED;
+}
+
+async function hbsSources(): Promise<string[]> {
+  const entries = await readdir(TEMPLATES_DIR, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.hbs')).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('templates precompiled by the build', () => {
+  it('are compiled with the options the CLI compiles with', () => {
+    expect(PRECOMPILE_OPTIONS).toEqual(COMPILE_OPTIONS);
+  });
+
+  it('cover every shipped .hbs file, project and `add` templates alike', async () => {
+    precompiled.clear();
+    for (const [hash, spec] of await loadBuildMap()) precompiled.set(hash, spec);
+    const sources = await hbsSources();
+    expect(sources.length).toBeGreaterThan(0);
+    for (const file of sources) expect(precompiledTemplate(await readFile(file, 'utf8')), file).toBeTypeOf('function');
+    expect(precompiledTemplate('{{name}} edited since the build')).toBeUndefined();
+    precompiled.clear();
+  });
+
+  it.each(TEMPLATE_IDS)('render every variant of %s exactly as the compiler does', async (template) => {
+    const build = await loadBuildMap();
+    for (const options of optionMatrix(template)) {
+      const data = templateData({ name: '@acme/svc', template, options, pm: 'pnpm', pmVersion: '12.23.0' });
+      precompiled.clear();
+      const compiled = await planProject(data);
+      for (const [hash, spec] of build) precompiled.set(hash, spec);
+      const fromRuntime = await planProject(data);
+      precompiled.clear();
+      expect(fromRuntime.map((f) => [f.path, f.contents.toString('utf8')])).toEqual(compiled.map((f) => [f.path, f.contents.toString('utf8')]));
+    }
+  });
+});
