@@ -72,13 +72,13 @@ export function createPoller(config: Config, log: Logger): Poller {
       for (;;) {
         let updates: Update[];
         try {
-          // eslint-disable-next-line loopsvc/no-await-in-loop -- one long poll at a time, by design
+          // one long poll at a time, by design
           updates = await bot.api.getUpdates({ offset: offset(), limit: 100, timeout: config.pollTimeoutSeconds }, signal);
         } catch (err) {
           if (signal.aborted) throw err;
           if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 409)) throw err; // P11
           log.warn({ err, retryInMs: backoffMs }, 'getUpdates failed, retrying');
-          // eslint-disable-next-line loopsvc/no-await-in-loop -- backoff between attempts
+          // backoff between attempts
           await sleep(backoffMs, undefined, { signal: aborted }).catch(() => undefined);
           backoffMs = Math.min(backoffMs * 2, MAX_FETCH_BACKOFF_MS);
           continue;
@@ -93,7 +93,7 @@ export function createPoller(config: Config, log: Logger): Poller {
         }
         if (signal.aborted) return [];
         // Only updates this process already took came back: wait for one to finish, or ask again soon.
-        // eslint-disable-next-line loopsvc/no-await-in-loop -- waits on purpose, bounded by BLOCKED_RETRY_MS
+        // waits on purpose, bounded by BLOCKED_RETRY_MS
         if (updates.length > 0) await oneFinished(aborted);
       }
     },
