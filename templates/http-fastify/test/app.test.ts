@@ -51,6 +51,7 @@ describe('health', () => {
     app.beginDrain();
     const ready = await app.inject('/ready');
     expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: 'draining' });
     expect(ready.headers.connection).toBe('close');
     const live = await app.inject('/live');
     expect(live.statusCode).toBe(200);
@@ -74,6 +75,8 @@ describe('health', () => {
     }
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['retry-after']).toBe('5');
+    // under-pressure's error, serialised whole through the 503 schema of /ready (an anyOf)
+    expect(ready.json()).toMatchObject({ statusCode: 503, code: 'FST_UNDER_PRESSURE', error: 'Service Unavailable', message: expect.any(String) as unknown });
     expect(live.statusCode).toBe(200);
   });
 });
@@ -184,6 +187,7 @@ describe('POST /hash', () => {
       const refused = await hash();
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/CPU pool is busy/) as unknown });
       const ready = await app.inject('/ready');
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toEqual({ status: 'saturated' });
