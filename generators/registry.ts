@@ -108,7 +108,7 @@ export const TEMPLATES = [
           'test/helpers/fake-upstream.ts',
         ],
       },
-      { from: 'http-fastify', files: ['src/plugins/drain.ts', 'src/routes/health.ts'], when: { key: 'mode', value: 'webhook' } },
+      { from: 'http-fastify', files: ['src/plugins/drain.ts', 'src/routes/health.ts', 'src/schemas.ts'], when: { key: 'mode', value: 'webhook' } },
     ],
     http: { key: 'mode', value: 'webhook' },
   },

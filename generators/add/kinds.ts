@@ -40,6 +40,7 @@ export const KINDS: Readonly<Record<AddKind, KindSpec>> = {
       health: 'src/routes/health.ts holds the probes',
       live: 'GET /live is the liveness probe (src/routes/health.ts)',
       ready: 'GET /ready is the readiness probe (src/routes/health.ts)',
+      openapi: 'src/routes/openapi.ts serves the OpenAPI document (GET /openapi.json)',
     },
   },
   command: {

@@ -68,6 +68,18 @@ describe.each(ADD_KINDS)('add %s', (kind) => {
     expect(await readFile(path.join(service, spec.index), 'utf8')).toContain(`from './${FILES[kind][0]?.split('/').pop()?.replace(/\.ts$/, '.js')}';`);
   });
 
+  it.runIf(kind === 'route')('writes a route typed by its TypeBox schemas, and a test that finds it in /openapi.json', async () => {
+    const service = await fresh(kind);
+    expect((await add([kind, name], service)).code).toBe(0);
+    const source = await readFile(path.join(service, FILES[kind][0] ?? ''), 'utf8');
+    expect(source).toContain("import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';");
+    expect(source).toMatch(/schema: \{ querystring: Query, response: \{ 200: Reply, 400: ErrorReply, 503: ErrorReply \} \}/);
+    expect(source).not.toMatch(/app\.get</); // no hand-written generics: the types come from the schemas
+    const test = await readFile(path.join(service, FILES[kind][1] ?? ''), 'utf8');
+    expect(test).toContain("inject('/openapi.json')");
+    expect(test).toContain(".paths['/orders']?.get");
+  });
+
   it('is idempotent: a second run says "nothing to do" and leaves every byte as it was', async () => {
     const service = await fresh(kind);
     expect((await add([kind, name], service)).code).toBe(0);

@@ -56,6 +56,23 @@ describe.each(ADD_KINDS)('add %s, in an installed service', (kind) => {
     expect(await readdir(path.join(service, 'test', { route: 'routes', command: 'handlers', job: 'jobs' }[kind]))).toHaveLength(2);
   });
 
+  it.runIf(kind === 'route')('the routes added are in /openapi.json of the built app, each with its response schemas', async () => {
+    const script = [
+      "import { buildApp } from './src/app.ts';",
+      "import { loadConfig } from './src/config.ts';",
+      "const app = await buildApp(loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' }));",
+      "const doc = (await app.inject('/openapi.json')).json();",
+      'await app.close();',
+      'const paths = {};',
+      "for (const [p, ops] of Object.entries(doc.paths)) paths[p] = Object.keys(ops.get?.responses ?? {}).filter((s) => ops.get.responses[s].content?.['application/json']?.schema);",
+      'console.log(JSON.stringify(paths));',
+    ].join('\n');
+    const r = await execa('npx', ['tsx', '--input-type=module', '--eval', script], { cwd: services[kind], all: true, reject: false, timeout: 2 * MINUTES });
+    expect(r.exitCode, r.all).toBe(0);
+    const paths = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string[]>;
+    for (const name of ENTRIES.route) expect(paths[`/${name}`], name).toEqual(['200', '400', '503']);
+  }, 3 * MINUTES);
+
   it.each(['typecheck', 'lint', 'test'])('npm run %s passes', async (script) => {
     const r = await execa('npm', ['run', script], { cwd: services[kind], all: true, reject: false, timeout: 8 * MINUTES, env: { NO_COLOR: '1' } });
     expect(r.exitCode, r.all).toBe(0);

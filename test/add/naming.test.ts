@@ -20,7 +20,7 @@ describe('names of routes', () => {
     },
   );
 
-  it.each(['live', 'ready', 'index', 'health', '/live'])('refuses %j: the template has it', (name) => {
+  it.each(['live', 'ready', 'index', 'health', 'openapi', '/live'])('refuses %j: the template has it', (name) => {
     expect(nameProblem('route', name)).toMatch(/is taken by the template: .+; choose another name$/);
   });
 });

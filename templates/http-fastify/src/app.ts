@@ -7,6 +7,7 @@ import { drain, slowClientLimits } from './plugins/drain.js';
 import { upstream } from './plugins/upstream.js';
 import { liveRoute, readyRoute } from './routes/health.js';
 import { routes } from './routes/index.js';
+import { openapi } from './routes/openapi.js';
 
 const PROBES = new Set(['/live', '/ready']);
 
@@ -47,6 +48,7 @@ export async function buildApp(config: Config, { log, cpuTask = HASH_TASK }: Bui
   await app.register(upstream, { config });
   await app.register(cpuPool, { filename: cpuTask, threads: config.cpuPoolThreads, maxQueue: config.cpuQueueMax });
 
+  await app.register(openapi); // before every route: it describes those registered after it (GET /openapi.json)
   await app.register(liveRoute); // outside the under-pressure scope: liveness ignores load (R3.4)
 
   await app.register(async (api) => {

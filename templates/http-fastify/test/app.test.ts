@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuildOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream.js';
 
 let upstream: FakeUpstream;
@@ -51,6 +52,7 @@ describe('health', () => {
     app.beginDrain();
     const ready = await app.inject('/ready');
     expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: 'draining' });
     expect(ready.headers.connection).toBe('close');
     const live = await app.inject('/live');
     expect(live.statusCode).toBe(200);
@@ -74,6 +76,8 @@ describe('health', () => {
     }
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['retry-after']).toBe('5');
+    // under-pressure's error, serialised whole through the 503 schema of /ready (an anyOf)
+    expect(ready.json()).toMatchObject({ statusCode: 503, code: 'FST_UNDER_PRESSURE', error: 'Service Unavailable', message: expect.any(String) as unknown });
     expect(live.statusCode).toBe(200);
   });
 });
@@ -184,6 +188,7 @@ describe('POST /hash', () => {
       const refused = await hash();
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/CPU pool is busy/) as unknown });
       const ready = await app.inject('/ready');
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toEqual({ status: 'saturated' });
@@ -212,5 +217,21 @@ describe('as generated, with no other service', () => {
     const res = await app.inject('/fanout?ids=a,b');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ items: [{ id: 'a' }, { id: 'b' }] });
+  });
+});
+
+describe('request logs', () => {
+  it('never carry a credential: the token in a query string is censored, headers are not logged', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const app = await testApp({}, { log });
+    const res = await app.inject({
+      url: '/items/a?access_token=query-secret',
+      headers: { authorization: 'Bearer header-secret', cookie: 'sid=cookie-secret' },
+    });
+    expect(res.statusCode).toBe(200);
+    const out = lines.join('');
+    expect(out).toContain('/items/a?access_token=redacted'); // the request was logged, its URL readable
+    for (const secret of ['query-secret', 'header-secret', 'cookie-secret']) expect(out, secret).not.toContain(secret);
   });
 });

@@ -38,6 +38,7 @@ async function exerciseEveryRoute(extraNodeArgs: string[] = []) {
     expect((await call('/fanout?ids=a,b,c')).status).toBe(200);
     const hash = await call('/hash', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'loop' }) });
     expect(hash.status).toBe(200);
+    expect((await call('/openapi.json')).status).toBe(200); // built on its first call, cached after
   };
   await round();
   service.child.stdin?.write('warm\n');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 
 const TOKEN = '123456:ABC-def_ghi';
 // WEBHOOK_SECRET is required in webhook mode and ignored in polling mode.
@@ -62,5 +63,25 @@ describe('loadConfig', () => {
 
   it('accepts a local Bot API server as the API root', () => {
     expect(loadConfig({ ...REQUIRED, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' }).telegramApiRoot).toBe('http://127.0.0.1:8081');
+  });
+});
+
+describe('logs', () => {
+  it('never show BOT_TOKEN or WEBHOOK_SECRET: a logged config, a Bot API URL, a network error quoting it', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const config = loadConfig(REQUIRED);
+    log.info({ config }, 'config');
+    log.info({ url: `https://api.telegram.org/bot${TOKEN}/getMe` }, 'calling');
+    // grammY's HttpError wraps the network error, whose message quotes the URL with the token
+    const err = Object.assign(new Error('Network request for getMe failed!'), {
+      error: Object.assign(new Error(`request to https://api.telegram.org/bot${TOKEN}/getMe failed, reason: ECONNREFUSED`), { code: 'ECONNREFUSED' }),
+    });
+    log.error({ err }, 'bot api unreachable');
+    const out = lines.join('');
+    expect(lines).toHaveLength(3);
+    expect(out).not.toContain('ABC-def_ghi');
+    expect(out).not.toContain(REQUIRED.WEBHOOK_SECRET);
+    expect(out).toContain('ECONNREFUSED'); // the cause stays readable
   });
 });

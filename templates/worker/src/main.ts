@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
 import type { Piscina } from 'piscina';
-import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHandlers } from './jobs/handlers.js';
 import { createJobRunner } from './jobs/job.js';
+import { createLogger, type Logger } from './logger.js';
 import { createSimulatedMailer } from './mailer.js';
 import { createCpuPool } from './pool.js';
 import type { JobSource } from './queue/queue.js';
@@ -104,4 +104,4 @@ function run(config: Config, log: Logger): void {
 }
 
 const config = readConfig();
-if (config) run(config, pino({ level: config.logLevel })); // pino: JSON lines on stdout
+if (config) run(config, createLogger(config.logLevel)); // pino: JSON lines on stdout, credentials censored

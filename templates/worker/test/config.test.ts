@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { MINIMAL_ENV } from './helpers/source.js';
+
+/** The connection strings of this worker's queue (DATABASE_URL, REDIS_URL; none in memory). */
+const URL_VARIABLES = Object.keys(MINIMAL_ENV).filter((name) => name.endsWith('_URL'));
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -52,5 +56,21 @@ describe('loadConfig', () => {
 
   it('rejects a retry cap below the base delay', () => {
     expect(configError({ RETRY_BASE_MS: '5000', RETRY_MAX_MS: '1000' }).message).toContain('RETRY_MAX_MS');
+  });
+
+  it.runIf(URL_VARIABLES.length > 0)('a logged config never shows the password of its connection string', () => {
+    const env = { ...MINIMAL_ENV };
+    for (const name of URL_VARIABLES) {
+      const url = new URL(env[name] ?? '');
+      url.username ||= 'app';
+      url.password = 'pw-in-the-url';
+      env[name] = url.href;
+    }
+    const config = loadConfig(env);
+    expect(JSON.stringify(config)).toContain('pw-in-the-url'); // the config holds it: a log line could leak it
+    const lines: string[] = [];
+    createLogger('info', { write: (line: string) => void lines.push(line) }).info({ config }, 'config');
+    expect(lines.join('')).toContain('redacted@127.0.0.1');
+    expect(lines.join('')).not.toContain('pw-in-the-url');
   });
 });

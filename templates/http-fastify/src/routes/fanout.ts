@@ -1,6 +1,8 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Dispatcher } from 'undici';
 import type { RouteOptions } from '../app.js';
+import { ErrorReply } from '../schemas.js';
 
 const MAX_IDS = 10;
 
@@ -45,20 +47,18 @@ async function fetchItem(upstream: Dispatcher, id: string, signal: AbortSignal):
  * (AbortSignal.timeout) bounds the whole fan-out, and the first failure cancels the rest.
  * Upstream errors become 502, timeouts 504 (after UPSTREAM_TIMEOUT_MS); the process keeps serving.
  */
-export const fanoutRoutes: FastifyPluginCallback<RouteOptions> = (app, opts, done) => {
-  app.get<{ Querystring: { ids: string } }>(
+const Query = Type.Object({
+  ids: Type.String({
+    pattern: `^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,${MAX_IDS - 1}}$`,
+    description: `1 to ${MAX_IDS} item ids, comma-separated`,
+  }),
+});
+const Reply = Type.Object({ items: Type.Array(Type.Unknown()) }, { description: 'what the upstream answered for each id, in the order of ids' });
+
+export const fanoutRoutes: FastifyPluginCallbackTypebox<RouteOptions> = (app, opts, done) => {
+  app.get(
     '/fanout',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['ids'],
-          properties: {
-            ids: { type: 'string', pattern: `^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,${MAX_IDS - 1}}$` },
-          },
-        },
-      },
-    },
+    { schema: { querystring: Query, response: { 200: Reply, 400: ErrorReply, 502: ErrorReply, 503: ErrorReply, 504: ErrorReply } } },
     async (request) => {
       const cancel = new AbortController();
       const signal = AbortSignal.any([AbortSignal.timeout(opts.config.upstreamTimeoutMs), cancel.signal]);

@@ -1,6 +1,15 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { RouteOptions } from '../app.js';
+import { ErrorReply } from '../schemas.js';
 import type { HashResult, HashTask } from '../workers/hash.js';
+
+const Body = Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
+const Reply = Type.Object({
+  algorithm: Type.Literal('scrypt'),
+  salt: Type.String({ description: '16 random bytes, hex' }),
+  hash: Type.String({ description: 'the 64-byte scrypt key, hex' }),
+}, { description: 'the scrypt hash of the password, with its fresh salt' });
 
 /**
  * POST /hash {"password": "..."} - CPU-bound work done on the piscina pool (R2.4). The handler
@@ -8,19 +17,11 @@ import type { HashResult, HashTask } from '../workers/hash.js';
  * and the server's bodyLimit keep the input (and its synchronous JSON.parse) small. When
  * CPU_QUEUE_MAX tasks already wait for a thread, the answer is 503 with Retry-After at once.
  */
-export const hashRoutes: FastifyPluginCallback<RouteOptions> = (app, _opts, done) => {
-  app.post<{ Body: HashTask }>(
+export const hashRoutes: FastifyPluginCallbackTypebox<RouteOptions> = (app, _opts, done) => {
+  app.post(
     '/hash',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['password'],
-          additionalProperties: false,
-          properties: { password: { type: 'string', minLength: 1, maxLength: 1024 } },
-        },
-      },
-    },
+    // 413: above BODY_LIMIT_BYTES; 503: the CPU queue is full (Retry-After), or event-loop pressure
+    { schema: { body: Body, response: { 200: Reply, 400: ErrorReply, 413: ErrorReply, 503: ErrorReply } } },
     async (request) => {
       const task: HashTask = { password: request.body.password };
       return await app.cpuPool.run<HashResult>(task);

@@ -1,12 +1,22 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorReply } from '../schemas.js';
+
+const Live = Type.Object({ status: Type.Literal('ok') }, { description: 'the process runs and its loop answers' });
+const Ready = Type.Object({ status: Type.Literal('ready') }, { description: 'send traffic' });
+const NOT_READY = 'send no traffic: shutting down, the CPU queue is full, or the event loop is under pressure';
+const NotReady = Type.Union([
+  Type.Object({ status: Type.Union([Type.Literal('draining'), Type.Literal('saturated')]) }),
+  ErrorReply, // @fastify/under-pressure answers with an error
+], { description: NOT_READY });
 
 /**
  * Liveness: "the process runs and its loop answers". It never reflects load or shutdown (R3.4):
  * a busy or draining pod must not be restarted by the kubelet. Registered outside the
  * under-pressure scope, so it answers 200 even while the loop is overloaded.
  */
-export const liveRoute: FastifyPluginCallback = (app, _opts, done) => {
-  app.get('/live', () => ({ status: 'ok' }));
+export const liveRoute: FastifyPluginCallbackTypebox = (app, _opts, done) => {
+  app.get('/live', { schema: { response: { 200: Live } } }, () => ({ status: 'ok' as const }));
   done();
 };
 
@@ -21,17 +31,21 @@ export interface ReadyOptions {
  * @fastify/under-pressure sees event-loop pressure (R3.4), because this route is registered in
  * the same scope as the plugin.
  */
-export const readyRoute: FastifyPluginCallback<ReadyOptions> = (app, opts, done) => {
-  app.get('/ready', (_request, reply) => {
-    if (app.draining) {
-      reply.code(503);
-      return { status: 'draining' };
-    }
-    if (opts.saturated?.()) {
-      reply.code(503).header('retry-after', '1');
-      return { status: 'saturated' };
-    }
-    return { status: 'ready' };
-  });
+export const readyRoute: FastifyPluginCallbackTypebox<ReadyOptions> = (app, opts, done) => {
+  app.get(
+    '/ready',
+    { schema: { response: { 200: Ready, 503: NotReady } } },
+    (_request, reply) => {
+      if (app.draining) {
+        reply.code(503);
+        return { status: 'draining' as const };
+      }
+      if (opts.saturated?.()) {
+        reply.code(503).header('retry-after', '1');
+        return { status: 'saturated' as const };
+      }
+      return { status: 'ready' as const };
+    },
+  );
   done();
 };

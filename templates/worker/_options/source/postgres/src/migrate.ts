@@ -1,5 +1,5 @@
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
 import { migrate } from './queue/pgboss.js';
 
 // `npm run migrate` (in an image: `node dist/migrate.js`): installs or upgrades pg-boss's schema and
@@ -9,7 +9,7 @@ import { migrate } from './queue/pgboss.js';
 // together do not race on DDL.
 
 async function main(config: Config): Promise<void> {
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
   try {
     await migrate(config.source, config, log);
     log.info({ schema: config.source.schema, queue: config.source.queue }, 'queue schema is up to date');
