@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import { configError } from './helpers/config.js';
 import { MINIMAL_ENV } from './helpers/source.js';
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ ...MINIMAL_ENV, ...env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -45,12 +36,12 @@ describe('loadConfig', () => {
     ['RETRY_BASE_MS', '-1'],
     ['LOG_LEVEL', 'loud'],
   ])('rejects %s=%j with one line naming the variable', (name, value) => {
-    const { message } = configError({ [name]: value });
+    const { message } = configError({ ...MINIMAL_ENV, [name]: value });
     expect(message).toContain(name);
     expect(message).not.toContain('\n');
   });
 
   it('rejects a retry cap below the base delay', () => {
-    expect(configError({ RETRY_BASE_MS: '5000', RETRY_MAX_MS: '1000' }).message).toContain('RETRY_MAX_MS');
+    expect(configError({ ...MINIMAL_ENV, RETRY_BASE_MS: '5000', RETRY_MAX_MS: '1000' }).message).toContain('RETRY_MAX_MS');
   });
 });
