@@ -8,7 +8,8 @@ import { createTestQueue, SKIP_REASON, URL_VARIABLE, type TestQueue } from './he
 // What only a queue shared by several processes can promise, on the real server (PostgreSQL with
 // pg-boss, or Redis with BullMQ): a killed worker loses no job, no job is held by two live workers,
 // a restart of the server (a private one the test stops and starts) is backed off and recovered
-// from, and several processes drain one queue. Bounded in count and time; no duration is asserted (shared 2-core machines).
+// from, and several processes drain one queue. Bounded in count and time; no duration is asserted
+// (shared 2-core machines).
 
 const EXIT_BUDGET_MS = 20_000;
 /** A short lease, so a killed worker's jobs come back within seconds. */
@@ -130,13 +131,15 @@ describe.skipIf(SKIP_REASON !== undefined)(`a queue shared by worker processes${
       const doneSoFar = () => workers.reduce((n, w) => n + linesWith(w.logs, 'job done').length, 0);
       await workers[0].waitForLog(() => doneSoFar() >= 20, 60_000);
 
-      await server.stop(); // the server process exits; each worker must notice and back off
+      // Times are taken before each step: a worker may log its outage (or recovery) before the
+      // test has seen the server exit (or announce that it is ready).
       const stoppedAt = Date.now();
+      await server.stop(); // the server process exits; each worker must notice and back off
       const doneBeforeStop = doneSoFar();
       const failuresOf = (w: WorkerProcess) => w.logs.filter((l) => l.time >= stoppedAt && /^queue unavailable/.test(l.msg)).length;
       for (const w of workers) await w.waitForLog(() => failuresOf(w) >= 3, 30_000); // it keeps retrying while the server is down
-      await server.start(); // same port, same data: the jobs are still there
       const restartedAt = Date.now();
+      await server.start(); // same port, same data: the jobs are still there
       for (const w of workers) await w.waitForLog((l) => l.time >= restartedAt && l.msg === 'queue available again', 60_000);
 
       await allCompleted(q, q.ids, 120_000);
