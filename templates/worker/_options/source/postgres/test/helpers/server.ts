@@ -31,19 +31,17 @@ function osUser(): { uid: number; gid: number } | 'missing' | undefined {
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-const USER = osUser();
+const OS_USER = osUser();
 
 function skipReason(): string | undefined {
   if (!BIN_DIR) return 'initdb and postgres not found (set PG_BIN, or put pg_config on PATH)';
-  if (USER === 'missing') return 'running as root and there is no `postgres` OS user to run initdb and postgres as';
+  if (OS_USER === 'missing') return 'running as root and there is no `postgres` OS user to run initdb and postgres as';
   return undefined;
 }
 
-const user = USER === 'missing' ? undefined : USER;
-
 export const serverRecipe: ServerRecipe = {
   skipReason: skipReason(),
-  user,
+  user: OS_USER === 'missing' ? undefined : OS_USER,
   init: (dir) => ({ file: path.join(BIN_DIR ?? '', 'initdb'), args: ['-D', path.join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '--no-sync'] }),
   command: (dir, port) => ({
     file: path.join(BIN_DIR ?? '', 'postgres'),
