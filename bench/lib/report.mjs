@@ -74,11 +74,11 @@ export function workerTable(w) {
 
 export function workerSourcesTable(rows) {
   return table(
-    ['worker source', 'no-op jobs/s: generated worker', "no-op jobs/s: the library's minimal worker", 'busy: SIGTERM → exit ms', 'exit codes', 'claimed, never finished'],
+    ['worker source', 'no-op jobs/s: generated worker', "no-op jobs/s: the library's minimal worker", 'ours / minimal', 'busy: SIGTERM → exit ms', 'exit codes', 'claimed, never finished'],
     rows.map((r) =>
       r.skipped
-        ? [r.source, `skipped: ${r.skipped}`, '', '', '', '']
-        : [`${r.source} (${r.library})`, int(r.oursPerS), int(r.theirsPerS), ms(r.busyExitMs), r.codes, int(r.unfinished)],
+        ? [r.source, `skipped: ${r.skipped}`, '', '', '', '', '']
+        : [`${r.source} (${r.library})`, int(r.oursPerS), int(r.theirsPerS), ratio(r.oursPerS, r.theirsPerS), ms(r.busyExitMs), r.codes, int(r.unfinished)],
     ),
   );
 }

@@ -141,6 +141,7 @@ export async function measureWorkerSources({ projects, reps, jobs, concurrency, 
       library: source === 'postgres' ? 'pg-boss' : 'BullMQ',
       oursPerS: median(ours),
       theirsPerS: median(theirs),
+      oursOverMinimal: median(ours) / median(theirs),
       busyExitMs: median(stops.map((s) => s.exitMs)),
       codes: [...new Set(stops.map((s) => s.code))].join('/'),
       unfinished: stops.reduce((n, s) => n + s.unfinished, 0),
@@ -150,7 +151,9 @@ export async function measureWorkerSources({ projects, reps, jobs, concurrency, 
 }
 
 // Standalone: node bench/lib/worker-queues.mjs <postgres project> <redis project> [jobs] [reps]
+// (built generated projects); prints the markdown table of BENCHMARKS.md, then the rows as JSON.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { workerSourcesTable } = await import('./report.mjs');
   const [postgres, redis, jobs = '2000', reps = '3'] = process.argv.slice(2);
   const rows = await measureWorkerSources({
     projects: { 'worker-postgres': postgres, 'worker-redis': redis },
@@ -159,5 +162,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     concurrency: 8,
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   });
-  process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  process.stdout.write(`${workerSourcesTable(rows)}\n\n${JSON.stringify(rows, null, 2)}\n`);
 }

@@ -128,8 +128,14 @@ export function createPostgresSource(options: {
 }): JobSource {
   const { boss, settings, concurrency, pollIntervalMs, log } = options;
   const inFlight = new Set<string>();
+  // pg-boss reports each failed query ('error', logged by createBoss) but not the recovery: the
+  // first job claimed after a failure is the sign the database answers again.
+  let failures = 0;
+  boss.on('error', () => void (failures += 1));
 
   async function handle(job: BossJob<Envelope>) {
+    if (failures > 0) log.info({ failures }, 'queue available again');
+    failures = 0;
     inFlight.add(job.id);
     try {
       await run({ id: job.id, type: job.data.type, payload: job.data.payload, attempt: job.retryCount + 1 });

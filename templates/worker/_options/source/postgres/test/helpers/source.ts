@@ -58,16 +58,19 @@ export interface TestQueue {
 
 const DEFAULTS = { maxAttempts: 5, retryBaseMs: 1_000, retryMaxMs: 60_000, leaseSeconds: 30 };
 
-export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { databaseUrl?: string } = {}): Promise<TestQueue> {
+/** `options.url`: another server than DATABASE_URL's (a test's private one). */
+export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, options: { url?: string } = {}): Promise<TestQueue> {
+  const url = options.url ?? DATABASE_URL;
   const full = { ...DEFAULTS, ...policy };
   const schema = `loopsvc_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const heartbeatSeconds = Math.max(10, full.leaseSeconds);
-  const settings: PostgresSettings = { databaseUrl: DATABASE_URL, schema, queue: 'jobs', expireSeconds: 900, heartbeatSeconds, superviseIntervalSeconds: 1 };
+  const settings: PostgresSettings = { databaseUrl: url, schema, queue: 'jobs', expireSeconds: 900, heartbeatSeconds, superviseIntervalSeconds: 1 };
   const log = pino({ level: 'silent' });
   await migrate(settings, full, log);
   const boss = createBoss(settings, log);
   await boss.start();
-  const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  admin.on('error', () => undefined); // an idle connection cut by a test's server restart: the pool replaces it
   const enqueue = (more: NewJob[]) => addJobs(boss, settings.queue, more);
   const ids = await enqueue(jobs);
   const rows = async () =>
@@ -81,7 +84,7 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   const order = (list: string[]) => ids.filter((id) => list.includes(id)).concat(list.filter((id) => !ids.includes(id)));
   return {
     env: {
-      DATABASE_URL: options.databaseUrl ?? DATABASE_URL,
+      DATABASE_URL: url,
       QUEUE_SCHEMA: schema,
       MAX_ATTEMPTS: String(full.maxAttempts),
       RETRY_BASE_MS: String(full.retryBaseMs),
@@ -105,6 +108,5 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   };
 }
 
-/** The variable that points the worker at the server, and the server's default port. */
+/** The variable that points the worker at the server. */
 export const URL_VARIABLE = 'DATABASE_URL';
-export const DEFAULT_PORT = 5432;

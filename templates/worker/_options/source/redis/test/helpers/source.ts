@@ -84,6 +84,5 @@ export async function createTestQueue(jobs: NewJob[], policy: Policy = {}, optio
   };
 }
 
-/** The variable that points the worker at the server, and the server's default port. */
+/** The variable that points the worker at the server. */
 export const URL_VARIABLE = 'REDIS_URL';
-export const DEFAULT_PORT = 6379;
