@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
-import type { Dispatcher } from 'undici';
 import type { RouteOptions } from '../app.js';
+import type { Upstream } from '../plugins/upstream.js';
 
 const MAX_IDS = 10;
 
@@ -24,7 +24,7 @@ function upstreamFailure(err: unknown, path: string, signal: AbortSignal): Upstr
   return new UpstreamError(`upstream ${path} failed: ${detail}`, 502);
 }
 
-async function fetchItem(upstream: Dispatcher, id: string, signal: AbortSignal): Promise<unknown> {
+async function fetchItem(upstream: Upstream, id: string, signal: AbortSignal): Promise<unknown> {
   const path = `/items/${encodeURIComponent(id)}`;
   try {
     // R2.2: async client from the shared pool, bounded by the caller's signal
