@@ -1,4 +1,4 @@
-// ESLint flat config. The loop rules (RULEBOOK R1–R5, the static half of the event-loop contract)
+// ESLint flat config. The loop rules (R1–R5 of docs/loop-rules.md, the static half of the event-loop contract)
 // come from ./eslint/loop-rules: every message names its rule id and the fix. The runtime half is
 // the loop-delay guard in the lifecycle tests; `npm run check` covers dependencies and Dockerfile.
 import { defineConfig } from 'eslint/config';

@@ -1,4 +1,4 @@
-// ESLint flat config: the shared loop rules (RULEBOOK R1-R5, ./eslint/loop-rules, the same as every
+// ESLint flat config: the shared loop rules (R1-R5 of docs/loop-rules.md, ./eslint/loop-rules, the same as every
 // create-loopsvc template) plus the grammY rules below. Type-aware, so the promise rules see
 // through types: they reject grammY's documented `process.once('SIGINT', () => bot.stop())` (R4.1).
 // The runtime half is the loop-delay guard in the lifecycle tests; `npm run check` covers

@@ -23,8 +23,8 @@ export interface Config {
   headersTimeoutMs: number;
   /** R2.4: caps the synchronous JSON.parse of request bodies on the loop. */
   bodyLimitBytes: number;
-  /** Origin of the example upstream service, e.g. http://catalog:8080; by default this service itself. */
-  upstreamUrl: string;
+  /** Origin of the example upstream service, e.g. http://catalog:8080; unset: this service itself. */
+  upstreamUrl: string | undefined;
   /** R2.2: every outbound call carries AbortSignal.timeout(upstreamTimeoutMs). */
   upstreamTimeoutMs: number;
   upstreamConnections: number;
@@ -69,7 +69,7 @@ function schema() {
       REQUEST_TIMEOUT_MS: ms(30_000, 1),
       HEADERS_TIMEOUT_MS: ms(10_000, 1),
       BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
-      UPSTREAM_URL: { type: 'string', minLength: 1 }, // unset: this service's own GET /items/:id
+      UPSTREAM_URL: { type: 'string', minLength: 1 }, // unset: this service's own GET /items/:id, where it listens
       UPSTREAM_TIMEOUT_MS: ms(2_000, 1),
       UPSTREAM_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1024, default: 10 },
       CPU_POOL_THREADS: { type: 'integer', minimum: 1, maximum: 256, default: Math.max(1, availableParallelism() - 1) },
@@ -92,7 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
     ...requestTimeouts(parsed.REQUEST_TIMEOUT_MS, parsed.HEADERS_TIMEOUT_MS),
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    upstreamUrl: httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL ?? `http://127.0.0.1:${parsed.PORT}`),
+    upstreamUrl: parsed.UPSTREAM_URL === undefined ? undefined : httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL),
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: parsed.UPSTREAM_CONNECTIONS,
     cpuPoolThreads: parsed.CPU_POOL_THREADS,

@@ -11,13 +11,13 @@ describe('loadConfig', () => {
       drainDelayMs: 10_000,
       shutdownTimeoutMs: 15_000,
       keepAliveTimeoutMs: 65_000,
-      upstreamUrl: 'http://127.0.0.1:3000', // this service's own /items, so /fanout works as generated
       bodyLimitBytes: 1_048_576,
       requestTimeoutMs: 30_000,
       headersTimeoutMs: 10_000,
       cpuQueueMax: 64,
     });
     expect(config.cpuPoolThreads).toBeGreaterThanOrEqual(1);
+    expect(config.upstreamUrl).toBeUndefined(); // the service's own /items, where it listens
   });
 
   it('coerces and normalises values', () => {

@@ -20,8 +20,8 @@ export interface BotConfig {
   logLevel: LogLevel;
   /** R4.1: budget for the graceful stop; past it the process exits 1. */
   shutdownTimeoutMs: number;
-  /** Origin of the example upstream service called by /item. */
-  upstreamUrl: string;
+  /** Origin of the catalog /item asks (GET /items/:id); unset: /item says how to set it. */
+  upstreamUrl: string | undefined;
   /** R2.2: every outbound call carries AbortSignal.timeout(upstreamTimeoutMs). */
   upstreamTimeoutMs: number;
   upstreamConnections: number;
@@ -36,7 +36,7 @@ interface BotEnv {
   TELEGRAM_API_ROOT: string;
   LOG_LEVEL: LogLevel;
   SHUTDOWN_TIMEOUT_MS: number;
-  UPSTREAM_URL: string;
+  UPSTREAM_URL?: string;
   UPSTREAM_TIMEOUT_MS: number;
   UPSTREAM_CONNECTIONS: number;
   CPU_POOL_THREADS: number;
@@ -52,7 +52,7 @@ const BOT_PROPERTIES = {
   TELEGRAM_API_ROOT: { type: 'string', minLength: 1, default: 'https://api.telegram.org' },
   LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
   SHUTDOWN_TIMEOUT_MS: ms(20_000, 1),
-  UPSTREAM_URL: { type: 'string', minLength: 1, default: 'http://127.0.0.1:8080' },
+  UPSTREAM_URL: { type: 'string', minLength: 1 }, // no default: a fresh project has no catalog to call
   UPSTREAM_TIMEOUT_MS: ms(2_000, 1),
   UPSTREAM_CONNECTIONS: { type: 'integer', minimum: 1, maximum: 1024, default: 10 },
   CPU_POOL_THREADS: { type: 'integer', minimum: 1, maximum: 256, default: Math.max(1, availableParallelism() - 1) },
@@ -86,7 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     telegramApiRoot: apiRoot(parsed.TELEGRAM_API_ROOT),
     logLevel: parsed.LOG_LEVEL,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
-    upstreamUrl: httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL),
+    upstreamUrl: parsed.UPSTREAM_URL === undefined ? undefined : httpOrigin('UPSTREAM_URL', parsed.UPSTREAM_URL),
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: parsed.UPSTREAM_CONNECTIONS,
     cpuPoolThreads: parsed.CPU_POOL_THREADS,

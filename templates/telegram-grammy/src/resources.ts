@@ -4,8 +4,8 @@ import type { BotConfig } from './config.js';
 
 /** What the handlers use besides the Bot API; opened once, before the first update (R3.1). */
 export interface Resources {
-  /** Keep-alive connection pool to UPSTREAM_URL (R2.2): never a client per update. */
-  readonly upstream: Dispatcher;
+  /** Keep-alive connection pool to UPSTREAM_URL (R2.2): never a client per update. None when it is unset. */
+  readonly upstream: Dispatcher | undefined;
   /** Worker-thread pool for CPU-bound work (R2.4): the `run_in_executor` of this bot. */
   readonly cpuPool: Pick<Piscina, 'run'>;
 }
@@ -23,11 +23,14 @@ export const WORKER_EXEC_ARGV = fromSource ? ['--import', 'tsx'] : [];
 
 /** R3.1: called by the composition root before the bot takes updates, closed after it stopped. */
 export function openResources(config: BotConfig): OpenResources {
-  const upstream = new Pool(config.upstreamUrl, {
-    connections: config.upstreamConnections, // R2.5: bounds the concurrency of outbound calls
-    headersTimeout: config.upstreamTimeoutMs, // undici's own defaults are 300 s
-    bodyTimeout: config.upstreamTimeoutMs,
-  });
+  const upstream =
+    config.upstreamUrl === undefined
+      ? undefined
+      : new Pool(config.upstreamUrl, {
+          connections: config.upstreamConnections, // R2.5: bounds the concurrency of outbound calls
+          headersTimeout: config.upstreamTimeoutMs, // undici's own defaults are 300 s
+          bodyTimeout: config.upstreamTimeoutMs,
+        });
   const cpuPool = new Piscina({
     filename: HASH_WORKER,
     minThreads: 1,
@@ -39,7 +42,7 @@ export function openResources(config: BotConfig): OpenResources {
     cpuPool,
     async close() {
       // close() lets running requests and tasks finish (destroy() would cut them)
-      await Promise.all([upstream.close(), cpuPool.close()]);
+      await Promise.all([upstream?.close(), cpuPool.close()]);
     },
   };
 }

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { HASH_WORKER, WORKER_EXEC_ARGV } from '../src/resources.js';
+import { NO_UPSTREAM_REPLY } from '../src/handlers/item.js';
+import { HASH_WORKER, openResources, WORKER_EXEC_ARGV } from '../src/resources.js';
 import { textUpdate } from './helpers/updates.js';
 
 // Handler tests without any network: Bot API calls are answered by an API transformer in this
@@ -105,6 +106,24 @@ describe('handlers', () => {
     await bot.handleUpdate(textUpdate(7, '/hash correct horse'));
     expect(replies()[0]?.text).toMatch(/^scrypt [0-9a-f]{32}… \(salt [0-9a-f]{32}\)$/);
     expect(replies()[0]?.replyTo).toBe(7);
+  });
+
+  it('/item works as generated: with UPSTREAM_URL unset it says what to set and calls nothing', async () => {
+    const config = loadConfig({ BOT_TOKEN: ENV.BOT_TOKEN, WEBHOOK_SECRET: ENV.WEBHOOK_SECRET }); // as in .env.example
+    const resources = openResources(config);
+    try {
+      expect(resources.upstream).toBeUndefined(); // no pool towards a catalog that does not exist
+      const fresh = createBot(config, { log: createLogger('silent'), resources: () => resources });
+      fresh.botInfo = bot.botInfo;
+      fresh.api.config.use((_prev, method, payload) => {
+        calls.push({ method, payload });
+        return Promise.resolve({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } as never });
+      });
+      await fresh.handleUpdate(textUpdate(9, '/item 42'));
+      expect(replies()).toEqual([{ text: NO_UPSTREAM_REPLY, replyTo: 9 }]);
+    } finally {
+      await resources.close();
+    }
   });
 
   it('a failing handler rejects with its cause, for bot.catch (polling) or the webhook gate to log (P12)', async () => {

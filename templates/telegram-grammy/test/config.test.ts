@@ -24,10 +24,10 @@ describe('loadConfig', () => {
       telegramApiRoot: 'https://api.telegram.org',
       logLevel: 'info',
       shutdownTimeoutMs: 20_000,
-      upstreamUrl: 'http://127.0.0.1:8080',
       upstreamTimeoutMs: 2_000,
     });
     expect(config.cpuPoolThreads).toBeGreaterThanOrEqual(1);
+    expect(config.upstreamUrl).toBeUndefined(); // no catalog to call until UPSTREAM_URL is set
   });
 
   it('requires BOT_TOKEN: there is no placeholder token', () => {

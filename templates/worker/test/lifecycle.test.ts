@@ -3,7 +3,7 @@ import { exitWithin, killAll, linesWith, startWorker, workerEnv, type LogLine } 
 import { createTestQueue, MINIMAL_ENV, SKIP_REASON, type Policy, type TestQueue } from './helpers/source.js';
 import { assertLoopWithinBudget, LOOP_GUARD, loopGuardReport } from './helpers/loop-guard.js';
 
-// Runs the BUILT worker as a real process and sends it real signals (RULEBOOK §5.5, R4.1, R4.6).
+// Runs the BUILT worker as a real process and sends it real signals (docs/loop-rules.md §5.5, R4.1, R4.6).
 // The same tests run for every job source: test/helpers/source.ts puts jobs in and reads back what
 // is left. What the worker did is read from its JSON log lines. Time bounds are generous on purpose:
 // these run on shared 2-core machines: no test asserts an upper bound on a duration; a wait that

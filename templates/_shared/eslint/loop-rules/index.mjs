@@ -1,4 +1,4 @@
-// The loop rules (RULEBOOK R1–R5) as ESLint flat config: the static half of the event-loop
+// The loop rules (R1–R5 of docs/loop-rules.md) as ESLint flat config: the static half of the event-loop
 // contract. Use it from eslint.config.js:
 //
 //   import loopRules from './eslint/loop-rules/index.mjs';
@@ -19,14 +19,14 @@
 //     worker threads.
 // Each of these is an option, for projects with another layout.
 //
-// Every message names its RULEBOOK id and the fix. Messages come from the `loopsvc` plugin
+// Every message names its rule id (a heading of docs/loop-rules.md) and the fix. Messages come from the `loopsvc` plugin
 // (./plugin.mjs): custom rules for what selectors cannot express, and re-exported
 // typescript-eslint / eslint-plugin-n / core rules whose text is extended with the id and fix.
 // Type-aware rules need typescript-eslint's project service; they run on `typeCheckedFiles`
 // (TypeScript by default; add JavaScript files covered by a tsconfig/jsconfig with allowJs).
 // Other JavaScript files get the syntactic fallbacks, which see aliases and imports but not
 // re-exports or values passed around. What no static rule can see (CPU loops, big JSON.parse,
-// blocking inside dependencies) is the loop-delay guard's job (RULEBOOK §5.1).
+// blocking inside dependencies) is the loop-delay guard's job (§5.1).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
@@ -95,7 +95,7 @@ export default function loopRules(options = {}) {
         'loopsvc/no-blocking-call': 'error', // R2.1, R2.3 by meaning (type information)
         // Syntactic fallbacks for files without type information; silent where types exist.
         'loopsvc/no-sync': ['error', { allowAtRootLevel: false }], // R2.3
-        'loopsvc/no-hidden-sync': 'error', // R2.3, RULEBOOK §4.2
+        'loopsvc/no-hidden-sync': 'error', // R2.3, §4.2
         'loopsvc/no-random-bytes-sync': 'error', // R2.3
         'loopsvc/no-atomics-wait': 'error', // R2.1
         'loopsvc/no-busy-wait': 'error', // R2.1

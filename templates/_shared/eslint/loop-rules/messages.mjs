@@ -1,7 +1,7 @@
-// One place for what every loop-rule message says: the RULEBOOK id (R1–R5) and the fix. A reader
+// One place for what every loop-rule message says: the rule id (R1–R5, explained in docs/loop-rules.md) and the fix. A reader
 // who sees a lint error should know which rule of the service it breaks and what to write instead.
 
-/** @param {string} id RULEBOOK id, e.g. 'R2.3' @param {string} what @param {string} fix */
+/** @param {string} id rule id, e.g. 'R2.3' @param {string} what @param {string} fix */
 export function message(id, what, fix) {
   return `${id}: ${what}. Fix: ${fix}.`;
 }
@@ -25,7 +25,7 @@ export const CHILD_PROCESS_FIX = 'use execFile/spawn from node:child_process (pr
  * Blocking APIs of third-party packages, matched by MEANING: the call must resolve (type checker)
  * to a declaration of `package` (its own types, @types/<package>, or `declare module`) named one
  * of `exports` (a function, method or class; `'*'` for every call into the package). Each entry
- * carries the RULEBOOK id, what it does and the fix.
+ * carries the rule id, what it does and the fix.
  */
 export const BLOCKING_APIS = [
   { package: 'glob', exports: ['sync', 'globSync', 'globIterateSync', 'globStreamSync'], id: 'R2.3', what: 'walks the file system synchronously', fix: 'await glob(pattern, { signal }) (the promise API)' },

@@ -17,11 +17,11 @@ import { asyncNotExpected, awaitOverACollection, untypedServingSync, wrapRule } 
 
 const ts = tseslint.plugin.rules;
 
-/** The `loopsvc` ESLint plugin: the loop rules, every message naming its RULEBOOK id and fix. */
+/** The `loopsvc` ESLint plugin: the loop rules, every message naming its rule id (docs/loop-rules.md) and fix. */
 export const plugin = {
   meta: { name: 'loopsvc' },
   rules: {
-    // Written for the gaps of RULEBOOK §4.2.
+    // Written for the gaps of §4.2 (docs/loop-rules.md).
     'no-blocking-import': noBlockingImport,
     'no-blocking-call': noBlockingCall,
     'no-hidden-sync': noHiddenSync,
@@ -34,7 +34,7 @@ export const plugin = {
     'resources-owned': resourcesOwned,
     'listen-in-main-only': listenInMainOnly,
 
-    // Upstream rules, same behaviour, messages with the RULEBOOK id and the fix.
+    // Upstream rules, same behaviour, messages with the rule id and the fix.
     'no-sync': wrapRule(n.rules['no-sync'], {
       id: 'R2.3',
       fix: 'use the promise API (node:fs/promises, util.promisify, async zlib/crypto, child_process.execFile); sync reads belong at module top level of src/config.* or src/startup/**',

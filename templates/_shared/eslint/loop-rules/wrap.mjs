@@ -4,7 +4,7 @@ import { FUNCTION_TYPES, isDeclaredInProject, PLUGIN_PARAM } from './rules/util.
 
 /**
  * Re-exports a rule of another plugin (typescript-eslint, eslint-plugin-n, ESLint core) under
- * `loopsvc/`, with the same options and behaviour, but with messages that name the RULEBOOK id
+ * `loopsvc/`, with the same options and behaviour, but with messages that name the rule id
  * and the fix. ESLint reads a report's text from the meta.messages of the rule it ran, so only
  * the messages change (`fixes` by messageId where one fix does not fit all); `suggestions` keep
  * their own wording. `keep(descriptor, context)` may drop

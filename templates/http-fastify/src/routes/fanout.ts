@@ -1,7 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Dispatcher } from 'undici';
 import type { RouteOptions } from '../app.js';
+import type { Upstream } from '../plugins/upstream.js';
 import { ErrorReply } from '../schemas.js';
 
 const MAX_IDS = 10;
@@ -26,7 +26,7 @@ function upstreamFailure(err: unknown, path: string, signal: AbortSignal): Upstr
   return new UpstreamError(`upstream ${path} failed: ${detail}`, 502);
 }
 
-async function fetchItem(upstream: Dispatcher, id: string, signal: AbortSignal): Promise<unknown> {
+async function fetchItem(upstream: Upstream, id: string, signal: AbortSignal): Promise<unknown> {
   const path = `/items/${encodeURIComponent(id)}`;
   try {
     // R2.2: async client from the shared pool, bounded by the caller's signal

@@ -4,7 +4,11 @@ import type { CommandDeps } from '../bot.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-async function fetchItem(upstream: Dispatcher, id: string, timeoutMs: number): Promise<string> {
+/** The answer of a fresh project, which has no catalog yet: it says what to set, and calls nothing. */
+export const NO_UPSTREAM_REPLY = 'No catalog is configured yet: set UPSTREAM_URL to a service that answers GET /items/:id, then ask again.';
+
+async function fetchItem(upstream: Dispatcher | undefined, id: string, timeoutMs: number): Promise<string> {
+  if (!upstream) return NO_UPSTREAM_REPLY;
   const path = `/items/${encodeURIComponent(id)}`;
   const signal = AbortSignal.timeout(timeoutMs);
   try {

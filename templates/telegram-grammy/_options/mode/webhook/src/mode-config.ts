@@ -48,8 +48,8 @@ export const MODE_REQUIRED = ['WEBHOOK_SECRET'];
 export const MODE_PROPERTIES = {
   HOST: { type: 'string', minLength: 1, default: '0.0.0.0' }, // P6: 127.0.0.1 is unreachable by probes
   PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
-  DRAIN_DELAY_MS: ms(5_000),
-  KEEP_ALIVE_TIMEOUT_MS: ms(5_000, 1),
+  DRAIN_DELAY_MS: ms(10_000), // deploy/kubernetes.yaml and the README's Deployment section
+  KEEP_ALIVE_TIMEOUT_MS: ms(65_000, 1), // above the 60 s idle timeout of common cloud load balancers
   REQUEST_TIMEOUT_MS: ms(30_000, 1),
   HEADERS_TIMEOUT_MS: ms(10_000, 1),
   BODY_LIMIT_BYTES: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
