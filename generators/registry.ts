@@ -56,7 +56,7 @@ export const TEMPLATES = [
     title: 'HTTP service (Fastify)',
     description: 'Fastify 5 service with an onReady/onClose lifespan, /live and /ready probes',
     guarantees: [
-      'resources (undici pool, piscina pool) opened in onReady and closed in onClose',
+      'resources (undici pool, piscina pool) owned by the lifespan: usable from onReady, started on first use, closed in onClose',
       'SIGTERM/SIGINT: /ready turns 503, drain delay, in-flight requests finish, exit 0',
       'keep-alive clients neither stall shutdown nor see a connection reset',
       'second signal, shutdown timeout or fatal error: exit 1',
