@@ -27,6 +27,8 @@ import { versionOf } from './versions.js';
 
 const RULES_DIR = 'eslint/loop-rules';
 const CHECK_SCRIPT = 'scripts/check-loop.mjs';
+/** What every rule id in a message or comment means (R2.3, P11, §5.1): the generated projects' document. */
+const RULES_DOC = 'docs/loop-rules.md';
 const IMPORT_FROM = `./${RULES_DIR}/index.mjs`;
 const DEV_DEPENDENCIES = ['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript'] as const;
 const FLAT_CONFIGS = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', 'eslint.config.mts', 'eslint.config.cts'];
@@ -52,7 +54,7 @@ export async function runRulesCommand(argv: readonly string[], io: CommandIo): P
   const { dir, dryRun, help, main } = parseRulesArgs(argv);
   if (help) {
     io.out(
-      `${USAGE}\n\nAdds the event-loop lint rules (RULEBOOK R1–R5) and scripts/check-loop.mjs to an existing project,\nmerging with its ESLint flat config (or, next to a legacy .eslintrc, a standalone ${STANDALONE_CONFIG}).\n--main <file> names the composition root (the file that listens and owns signals). --dry-run prints what would change and writes nothing.`,
+      `${USAGE}\n\nAdds the event-loop lint rules (R1–R5, explained in docs/loop-rules.md) and scripts/check-loop.mjs to an existing project,\nmerging with its ESLint flat config (or, next to a legacy .eslintrc, a standalone ${STANDALONE_CONFIG}).\n--main <file> names the composition root (the file that listens and owns signals). --dry-run prints what would change and writes nothing.`,
     );
     return EXIT.ok;
   }
@@ -118,7 +120,7 @@ export async function runRulesCommand(argv: readonly string[], io: CommandIo): P
   // `npx eslint --config eslint.loop.config.mjs` there parses the flat config as an .eslintrc).
   const install = installCommandLine(pm);
   const check = config.standalone ? `${pmCommands(pm).run} check:loop` : `npx eslint .\n  node ${CHECK_SCRIPT}`;
-  io.out(`\nNext steps:\n  ${install}\n  ${check}\n\nEvery loop-rule message names its RULEBOOK id (R1.1 … R5.1) and the fix.`);
+  io.out(`\nNext steps:\n  ${install}\n  ${check}\n\nEvery loop-rule message names its rule id (R1.1 … R5.1), explained in ${RULES_DOC}, and the fix.`);
   return EXIT.ok;
 }
 
@@ -221,6 +223,7 @@ async function vendoredFiles(): Promise<PlannedWrite[]> {
     .sort();
   const writes = await Promise.all(files.map(async (f) => ({ path: `${RULES_DIR}/${f}`, after: await readFile(path.join(rulesRoot, f), 'utf8') })));
   writes.push({ path: CHECK_SCRIPT, after: await readFile(path.join(shared, CHECK_SCRIPT), 'utf8') });
+  writes.push({ path: RULES_DOC, after: await readFile(path.join(shared, RULES_DOC), 'utf8') });
   return writes;
 }
 
@@ -298,14 +301,14 @@ async function eslintConfigWrite(target: string, pkg: PackageJson, request: Merg
     if (legacy) {
       // The host keeps its own config and lint; `<pm> run check:loop` runs the loop rules alone.
       const after =
-        `// The loop rules (RULEBOOK R1–R5) on their own, next to this project's ${legacy}, which stays as it is.\n` +
+        `// The loop rules (R1–R5, see docs/loop-rules.md) on their own, next to this project's ${legacy}, which stays as it is.\n` +
         `// \`${pmCommands(pm).run} check:loop\` runs them; to fold them into your lint, migrate to a flat config\n// (npx @eslint/migrate-config ${legacy.startsWith('package.json') ? 'package.json' : legacy}) and re-run npx create-loopsvc rules.\n` +
         `${importLine}\n\nexport default [\n  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/'] },\n  ${elementLine}\n];\n`;
       return { write: { path: STANDALONE_CONFIG, after }, standalone: true };
     }
     const file = pkg.type === 'module' ? 'eslint.config.js' : 'eslint.config.mjs';
     const after =
-      `// ESLint flat config. The loop rules (RULEBOOK R1–R5) come from ./${RULES_DIR}; add your own configs before them.\n` +
+      `// ESLint flat config. The loop rules (R1–R5, see docs/loop-rules.md) come from ./${RULES_DIR}; add your own configs before them.\n` +
       `${importLine}\n\nexport default [\n  { ignores: ['dist/', 'build/', 'coverage/'] },\n  ${elementLine}\n];\n`;
     return { write: { path: file, after }, standalone: false };
   }

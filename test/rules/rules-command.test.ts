@@ -108,6 +108,7 @@ describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs
     expect(result.code).toBe(0);
     expect(result.out).toContain('create eslint/loop-rules/index.mjs');
     expect(result.out).toContain('create scripts/check-loop.mjs');
+    expect(result.out).toContain('create docs/loop-rules.md'); // where the ids in the messages lead
     expect(result.out).toContain('composition root: src/server.js');
     expect(result.out).toMatch(/Next steps:\n {2}npm install\n {2}npx eslint \.\n {2}node scripts\/check-loop\.mjs/);
 
@@ -118,7 +119,8 @@ describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs
       expect(after[file], file).toBe(contents);
     }
     const created = Object.keys(after).filter((f) => !(f in before));
-    expect(created.every((f) => f.startsWith('eslint/loop-rules/') || f === 'scripts/check-loop.mjs')).toBe(true);
+    expect(created.every((f) => f.startsWith('eslint/loop-rules/') || f === 'scripts/check-loop.mjs' || f === 'docs/loop-rules.md')).toBe(true);
+    expect(Buffer.from(after['docs/loop-rules.md'] ?? '', 'base64').toString()).toMatch(/^### R2\.3$/m);
     for (const file of ['eslint.config.js', 'package.json']) {
       const diff = lineDiff(Buffer.from(before[file]!, 'base64').toString(), Buffer.from(after[file]!, 'base64').toString());
       const listed = diff.map((c) => `  ${c.kind} line ${c.line}: ${c.text}`).join('\n');
