@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { startBuilt, type BuiltProcess } from './process.js';
 
 export { exitWithin, killAll, PROJECT_ROOT, type Exit, type LogLine } from './process.js';
+
+/**
+ * The node flags `npm start` runs dist/main.js with (e.g. `--import ./dist/telemetry.js`, the
+ * OpenTelemetry preload of a project generated with --telemetry otel): the tests start the
+ * program the way production does.
+ */
+const START_FLAGS = ((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start)
+  .split(' ')
+  .filter((word) => word !== 'node' && word !== 'dist/main.js');
 
 /** The built service, running, and the address it listens on. */
 export interface Service extends BuiltProcess {
@@ -28,7 +38,7 @@ export async function startService(
   options: { nodeArgs?: string[]; waitForListening?: boolean; timeoutMs?: number } = {},
 ): Promise<Service> {
   const { nodeArgs = [], waitForListening = true, timeoutMs = 15_000 } = options;
-  const proc = startBuilt(env, nodeArgs);
+  const proc = startBuilt(env, [...nodeArgs, ...START_FLAGS]);
   let address = '';
   if (waitForListening) {
     const line = await proc.waitForLog((l) => l.msg.startsWith('Server listening at '), timeoutMs);

@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { startBuilt, type BuiltProcess, type LogLine as BaseLogLine } from './process.js';
 
 export { exitWithin, killAll, PROJECT_ROOT, type Exit } from './process.js';
+
+/**
+ * The node flags `npm start` runs dist/main.js with (e.g. `--import ./dist/telemetry.js`, the
+ * OpenTelemetry preload of a project generated with --telemetry otel): the tests start the
+ * program the way production does.
+ */
+const START_FLAGS = ((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start)
+  .split(' ')
+  .filter((word) => word !== 'node' && word !== 'dist/main.js');
 
 /** One pino JSON line of the worker's stdout. */
 export interface LogLine extends BaseLogLine {
@@ -33,7 +43,7 @@ export async function startWorker(
   options: { nodeArgs?: string[]; waitForStart?: boolean; timeoutMs?: number } = {},
 ): Promise<WorkerProcess> {
   const { nodeArgs = [], waitForStart = true, timeoutMs = 15_000 } = options;
-  const worker = startBuilt<LogLine>(env, nodeArgs);
+  const worker = startBuilt<LogLine>(env, [...nodeArgs, ...START_FLAGS]);
   if (waitForStart) await worker.waitForLog((l) => l.msg === 'worker started', timeoutMs);
   return worker;
 }
