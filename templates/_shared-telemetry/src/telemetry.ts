@@ -1,3 +1,4 @@
+import './startup/compile-cache.js'; // first: the OpenTelemetry modules below load from the compile cache
 import { subscribe, tracingChannel } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
