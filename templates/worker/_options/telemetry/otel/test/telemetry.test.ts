@@ -9,7 +9,8 @@ import { createTestQueue, MINIMAL_ENV, SKIP_REASON, type TestQueue } from './hel
 // arrived, decide. Waits are bounded by counts and generous timeouts (shared 2-core machines).
 
 const JOBS = 40;
-const SIGTERM_AFTER = 10; // jobs acked before the SIGTERM: jobs are in flight when it arrives
+const SIGTERM_AFTER = 10; // jobs done before the SIGTERM: jobs are in flight when it arrives
+const TEST_TIMEOUT_MS = 90_000; // a shared queue server (pg-boss, BullMQ) starts and stops slower than the in-memory one
 const MAX_LOOP_DELAY_MS = 500;
 
 const email = (i: number) => ({ type: 'email.send', payload: { to: `user${i}@example.com`, subject: 'Hello' } });
@@ -32,7 +33,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`OpenTelemetry (--telemetry otel)${SK
   it('after a SIGTERM mid-load, the collector has the span of every job that completed, with its type and attempt', async () => {
     const collector = await startFakeCollector();
     try {
-      queue = await createTestQueue([{ type: 'flaky', payload: { failTimes: 1 } }, ...Array.from({ length: JOBS }, (_, i) => email(i))], { retryBaseMs: 50 });
+      queue = await createTestQueue([{ type: 'flaky', payload: { failTimes: 1 } }, ...Array.from({ length: JOBS }, (_, i) => email(i))], { retryBaseMs: 1000 } /* whole seconds: pg-boss counts retry delays in seconds */);
       const worker = await startWorker(
         otelEnv(collector.endpoint, {
           ...queue.env,
@@ -44,7 +45,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`OpenTelemetry (--telemetry otel)${SK
           SHUTDOWN_TIMEOUT_MS: '10000',
         }),
       );
-      await worker.waitForLog(() => linesWith(worker.logs, 'job acked').length >= SIGTERM_AFTER, 60_000);
+      await worker.waitForLog(() => linesWith(worker.logs, 'job done').length >= SIGTERM_AFTER, 60_000);
       worker.child.kill('SIGTERM');
       const exit = await exitWithin(worker, 30_000);
       expect(exit.code, worker.stderr()).toBe(0);
@@ -65,7 +66,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`OpenTelemetry (--telemetry otel)${SK
     } finally {
       await collector.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
 
   it.each(UNREACHABLE)('an unreachable collector ($label) neither blocks the loop nor holds the exit past the stop budget', async ({ start }) => {
@@ -85,7 +86,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`OpenTelemetry (--telemetry otel)${SK
         { nodeArgs: LOOP_GUARD },
       );
       worker.child.stdin?.write('warm\n');
-      await worker.waitForLog(() => linesWith(worker.logs, 'job acked').length >= 5, 60_000);
+      await worker.waitForLog(() => linesWith(worker.logs, 'job done').length >= 5, 60_000);
       await within(down.attempted, 30_000, 'an export attempt while working');
 
       worker.child.kill('SIGTERM');
@@ -97,7 +98,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`OpenTelemetry (--telemetry otel)${SK
     } finally {
       await down.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc'],
