@@ -25,6 +25,9 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     PORT: '0',
     LOG_LEVEL: 'info',
     CPU_POOL_THREADS: '1',
+    // --telemetry otel: no collector runs in these tests, and an export retries for up to
+    // OTEL_EXPORTER_OTLP_TIMEOUT (10 s by default) before giving up; 1 s keeps each stop short
+    OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
     ...overrides,
   };
 }

@@ -24,6 +24,9 @@ export function workerEnv(overrides: Record<string, string>): Record<string, str
   return {
     LOG_LEVEL: 'info',
     CPU_POOL_THREADS: '1',
+    // --telemetry otel: no collector runs in these tests, and an export retries for up to
+    // OTEL_EXPORTER_OTLP_TIMEOUT (10 s by default) before giving up; 1 s keeps each stop short
+    OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
     POLL_INTERVAL_MS: '100',
     ...overrides,
   };

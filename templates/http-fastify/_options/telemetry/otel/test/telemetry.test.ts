@@ -9,7 +9,7 @@ import { exitWithin, killAll, serviceEnv, startService, type Service } from './h
 // arrived, decide. Waits are bounded by counts and generous timeouts (shared 2-core machines).
 
 const LOAD_CONNECTIONS = 8;
-const MAX_REQUESTS = 400; // below OTEL_BSP_MAX_QUEUE_SIZE (2048): no span may be dropped for lack of room
+const MAX_REQUESTS = 1_500; // below OTEL_BSP_MAX_QUEUE_SIZE (2048): no span may be dropped for lack of room; above what the drain delay lets through, so the close cuts the load
 const SIGTERM_AFTER = 60; // completed requests before the SIGTERM: the load is running when it arrives
 const MAX_LOOP_DELAY_MS = 500;
 
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function otelEnv(endpoint: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return serviceEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'svc-under-test', ...overrides });
+  return serviceEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'svc-under-test', OTEL_EXPORTER_OTLP_TIMEOUT: '30000', ...overrides });
 }
 
 /**

@@ -31,6 +31,7 @@ function botEnv(endpoint: string, overrides: Record<string, string> = {}): Recor
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_SERVICE_NAME: 'bot-under-test',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '30000', // a loaded machine may take a while to export; the tests' base is 1 s
     ...overrides,
   });
 }

@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function otelEnv(endpoint: string, overrides: Record<string, string>): Record<string, string> {
-  return workerEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'worker-under-test', ...overrides });
+  return workerEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'worker-under-test', OTEL_EXPORTER_OTLP_TIMEOUT: '30000', ...overrides });
 }
 
 if (SKIP_REASON) console.warn(`test/telemetry.test.ts: skipped, ${SKIP_REASON}`);
