@@ -50,6 +50,26 @@ export interface TemplateDefinition {
  */
 const SHARED = { from: '_shared' } as const satisfies Borrowed;
 
+/**
+ * `--telemetry`: the same row on every template. `none` is the default: a new service starts with
+ * no collector to run, no export errors in its log and no SDK in its startup time or memory;
+ * `otel` is one flag away (BENCHMARKS.md says what it costs).
+ */
+const TELEMETRY = {
+  key: 'telemetry',
+  title: 'Telemetry',
+  description: 'none, or OpenTelemetry traces and metrics over OTLP/HTTP, set by the OTEL_* variables and flushed after the drain',
+  kind: 'choice',
+  choices: [
+    { value: 'none', title: 'None' },
+    { value: 'otel', title: 'OpenTelemetry (OTLP over HTTP)' },
+  ],
+  default: 'none',
+} as const satisfies TemplateOption;
+
+/** The preload that starts the SDK (src/telemetry.ts) and its tests, with --telemetry otel. */
+const SHARED_TELEMETRY = { from: '_shared-telemetry', when: { key: 'telemetry', value: 'otel' } } as const satisfies Borrowed;
+
 export const TEMPLATES = [
   {
     id: 'http-fastify',
@@ -61,8 +81,8 @@ export const TEMPLATES = [
       'keep-alive clients neither stall shutdown nor see a connection reset',
       'second signal, shutdown timeout or fatal error: exit 1',
     ],
-    options: [],
-    borrow: [SHARED],
+    options: [TELEMETRY],
+    borrow: [SHARED, SHARED_TELEMETRY],
     http: true,
   },
   {
@@ -95,9 +115,11 @@ export const TEMPLATES = [
         default: false,
         when: { key: 'mode', value: 'polling' },
       },
+      TELEMETRY,
     ],
     borrow: [
       SHARED,
+      SHARED_TELEMETRY,
       {
         from: 'http-fastify',
         files: [
@@ -134,9 +156,11 @@ export const TEMPLATES = [
         ],
         default: 'memory',
       },
+      TELEMETRY,
     ],
     borrow: [
       SHARED,
+      SHARED_TELEMETRY,
       {
         from: 'http-fastify',
         files: [

@@ -29,6 +29,8 @@ export interface TemplateData {
   docker: DockerData;
   /** whether the service answers HTTP (EXPOSE, HEALTHCHECK) */
   http: boolean;
+  /** whether node starts with the OpenTelemetry preload (`--telemetry otel`: the Dockerfile CMD) */
+  telemetry: boolean;
 }
 
 /** The answers a render needs, from which every derived value of TemplateData follows. */
@@ -53,6 +55,7 @@ export function templateData(request: RenderRequest): TemplateData {
     options: request.options,
     docker: dockerData({ pm: request.pm, version: request.pmVersion }, { name: request.name, workspaceDir: request.workspaceDir }),
     http: servesHttp(request.template, request.options),
+    telemetry: request.options.telemetry === 'otel',
   };
 }
 

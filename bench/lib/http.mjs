@@ -63,9 +63,8 @@ async function oneRound(server, options) {
   }
 }
 
-/** Runs `rounds` rounds; returns per server the medians of every figure. */
-export async function measureHttp({ projects, rounds, durationS, connections, log }) {
-  const servers = httpServers(projects);
+/** Runs `rounds` rounds; returns per server the medians of every figure. `servers` defaults to httpServers(projects). */
+export async function measureHttp({ projects, servers = httpServers(projects), rounds, durationS, connections, log }) {
   const samples = new Map(servers.map((s) => [s.id, []]));
   for (let r = 0; r < rounds; r += 1) {
     const order = r % 2 === 0 ? servers : [...servers].reverse();

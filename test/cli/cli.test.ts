@@ -241,6 +241,7 @@ describe('interactive (through a pseudo-terminal)', () => {
 
   it('Ctrl-C at a later prompt leaves nothing either', async () => {
     const r = await typeInto('--template http-fastify', [
+      { after: /Telemetry/, send: '\r' }, // the default, none
       { after: /Target directory/, send: 'svc\r' },
       { after: /Package name/, send: '\x03' },
     ]);
@@ -250,6 +251,7 @@ describe('interactive (through a pseudo-terminal)', () => {
 
   it('a control character typed into the directory prompt (Ctrl-U) is refused there, never made a folder', async () => {
     const r = await typeInto('--template http-fastify', [
+      { after: /Telemetry/, send: '\r' },
       { after: /Target directory/, send: '\x15svc\r' },
       { after: /control character, line break or bidirectional override/, send: '\x03' },
     ]);
@@ -260,15 +262,17 @@ describe('interactive (through a pseudo-terminal)', () => {
   it("asks for the chosen template's options, then generates that variant", async () => {
     const r = await typeInto('svc --template worker --no-git --no-install', [
       { after: /Where jobs come from/, send: '\x1b[B\r' }, // arrow down to PostgreSQL, enter
+      { after: /Telemetry/, send: '\x1b[B\r' }, // arrow down to OpenTelemetry, enter
       { after: /Package name/, send: '\r' },
     ]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('worker --source postgres');
-    expect(await readdir(path.join(cwd, 'svc', 'src'))).toContain('migrate.ts');
+    expect(r.stdout).toContain('worker --source postgres --telemetry otel');
+    expect(await readdir(path.join(cwd, 'svc', 'src'))).toEqual(expect.arrayContaining(['migrate.ts', 'telemetry.ts']));
   });
 
   it('asks only for what the flags did not give, then generates', async () => {
     const r = await typeInto(`svc --template ${TEMPLATE} --no-git`, [
+      { after: /Telemetry/, send: '\r' },
       { after: /Package name/, send: '\r' },
       { after: /Install dependencies now/, send: 'n' },
     ]);

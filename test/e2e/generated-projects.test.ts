@@ -14,7 +14,30 @@ import { removeDir, tempDir } from '../helpers/paths.js';
  */
 const MINUTES = 60_000;
 
-const CASES = TEMPLATE_IDS.flatMap((template) => optionMatrix(template).map((options) => ({ template, options, label: describeOptions(options) })));
+/**
+ * --telemetry doubles every template's matrix, and each variant costs about 3 minutes of CI, so it
+ * is covered pairwise: every combination of the other options with the default (none), plus
+ * `--telemetry otel` once per template, combined with a non-default value of the other options.
+ * Telemetry is one layer (src/telemetry.ts, its test, the afterDrain hook of the stop) whose only
+ * contact with the other options is the stop and the span source (HTTP, jobs, updates); the
+ * variant below exercises both, its own tests prove the flush and the unreachable collector, and
+ * the snapshot test renders every otel combination. The webhook bot has HTTP and update spans;
+ * the PostgreSQL worker has a queue shared across processes.
+ */
+const OTEL_VARIANT: Readonly<Record<TemplateId, OptionValues>> = {
+  'http-fastify': { telemetry: 'otel' },
+  'telegram-grammy': { mode: 'webhook', telemetry: 'otel' },
+  worker: { source: 'postgres', telemetry: 'otel' },
+};
+
+function variants(template: TemplateId): OptionValues[] {
+  const all = optionMatrix(template);
+  const otel = OTEL_VARIANT[template];
+  if (!all.some((o) => describeOptions(o) === describeOptions(otel))) throw new Error(`${template}: ${describeOptions(otel)} is not a combination of its options`);
+  return [...all.filter((o) => o.telemetry !== 'otel'), otel];
+}
+
+const CASES = TEMPLATE_IDS.flatMap((template) => variants(template).map((options) => ({ template, options, label: describeOptions(options) })));
 
 describe.each(CASES)('$template ($label), generated and installed', ({ template, options }) => {
   let root: string;

@@ -49,7 +49,7 @@ describe('the plopfile', () => {
       } as unknown as NodePlopAPI;
       loopsvcGenerators(plop);
       const output = await actions.get('loopsvc:service')!({ dir: 'jobs', name: '', template: 'worker', options: 'source=postgres' }, {});
-      expect(output).toContain('created jobs: worker --source postgres, package jobs');
+      expect(output).toContain('created jobs: worker --source postgres --telemetry none, package jobs');
       expect(await readdir(path.join(cwd, 'jobs', 'src'))).toContain('migrate.ts');
     });
   });

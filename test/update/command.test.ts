@@ -83,7 +83,7 @@ describe('switching --mode polling to --mode webhook', () => {
 
   it('--dry-run prints the plan and the diff, writes nothing, and signals the conflict', async () => {
     expect(dryRun.exitCode, dryRun.stderr).toBe(3);
-    expect(dryRun.stdout).toContain('(options: --mode polling --no-runner -> --mode webhook)');
+    expect(dryRun.stdout).toContain('(options: --mode polling --no-runner --telemetry none -> --mode webhook --telemetry none)');
     expect(dryRun.stdout).toMatch(/^ {2}remove {3}src\/polling\.ts$/m);
     expect(dryRun.stdout).toMatch(/^ {2}create {3}src\/app\.ts$/m);
     expect(dryRun.stdout).toMatch(/^ {2}conflict src\/main\.ts \(\d+ conflicts?\)$/m);
@@ -108,7 +108,7 @@ describe('switching --mode polling to --mode webhook', () => {
     expect(main).toMatch(/^>>>>>>> create-loopsvc [\d.]+ \(update\)$/m);
     expect(result.stdout).toContain('conflicts marked in src/main.ts: resolve the <<<<<<< yours … >>>>>>> blocks, then commit (exit code 3)');
     const record = JSON.parse(await readFile(path.join(svc, '.loopsvc.json'), 'utf8')) as ServiceRecord;
-    expect(record.options).toEqual({ mode: 'webhook' });
+    expect(record.options).toEqual({ mode: 'webhook', telemetry: 'none' });
     expect(Object.keys(record.files)).toEqual([...webhook.keys()]);
   });
 

@@ -1,3 +1,4 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError, type Middleware } from 'grammy';
 import type { BotConfig } from './config.js';
@@ -32,6 +33,13 @@ export interface CommandDeps {
 const RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true } as const;
 
 /**
+ * Every update handled is traced on this channel with its id and type (message, callback_query…):
+ * the OpenTelemetry preload (--telemetry otel) turns each into a span. Without a subscriber it
+ * costs nothing.
+ */
+const updateChannel = tracingChannel<{ id: number; type: string }>('loopsvc:update');
+
+/**
  * Builds the bot and its handlers without side effects (R1.2): no network call, no polling, no
  * timers. src/main.ts is the only place that starts it. Tests call it with a fake Bot API.
  */
@@ -40,6 +48,7 @@ export function createBot(config: BotConfig, deps: BotDependencies): Bot {
   bot.api.config.use(autoRetry(RETRY));
 
   if (deps.gate) bot.use(deps.gate); // must be the first middleware
+  bot.use((ctx, next) => updateChannel.tracePromise(next, { id: ctx.update.update_id, type: Object.keys(ctx.update).find((k) => k !== 'update_id') ?? 'unknown' }));
   // The commands listed in src/handlers/index.ts (`create-loopsvc add command <name>` adds one),
   // then the echo handler, which answers any other text and so must come last.
   const commandDeps: CommandDeps = { config, resources: deps.resources };

@@ -9,6 +9,7 @@ import { createSimulatedMailer } from './mailer.js';
 import { createCpuPool } from './pool.js';
 import type { JobSource } from './queue/queue.js';
 import { openSource, SOURCE } from './queue/source.js';
+import { afterDrain } from './startup/after-drain.js';
 
 // R1.2: the only composition root. It reads the config, installs the signal handlers (through
 // close-with-grace) before anything is awaited, opens the job source, starts it and owns the exit
@@ -39,6 +40,7 @@ function run(config: Config, log: Logger): void {
   let cpuPool: Piscina | undefined;
 
   async function stop(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs + RELEASE_TIMEOUT_MS;
     stopping.abort();
     await startup; // settles at once: the abort ends a connection attempt in progress
     if (source) {
@@ -53,6 +55,7 @@ function run(config: Config, log: Logger): void {
     }
     await cpuPool?.close();
     await source?.close();
+    await afterDrain(deadline); // the telemetry flush, when there is one: inside the budget
     log.info('closed');
   }
 

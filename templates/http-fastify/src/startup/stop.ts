@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace';
+import { afterDrain } from './after-drain.js';
 
 /**
  * How the process stops: written once, on close-with-grace (R4.1, R4.7).
@@ -66,8 +67,10 @@ export function installStop({ log, budgetMs, onStop }: StopOptions): Stop {
       } else {
         log.info({ signal }, 'shutting down');
       }
+      const deadline = performance.now() + budgetMs;
       begun.abort(new Error(`stopping (${signal ?? 'fatal error'})`));
       await onStop({ signal, err });
+      await afterDrain(deadline); // the telemetry flush, when there is one: inside the budget
       log.info({}, 'closed');
     },
   );

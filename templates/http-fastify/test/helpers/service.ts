@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { startBuilt, type BuiltProcess } from './process.js';
 
 export { exitWithin, killAll, PROJECT_ROOT, type Exit, type LogLine } from './process.js';
+
+/**
+ * The node flags `npm start` runs dist/main.js with (e.g. `--import ./dist/telemetry.js`, the
+ * OpenTelemetry preload of a project generated with --telemetry otel): the tests start the
+ * program the way production does.
+ */
+const START_FLAGS = ((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start)
+  .split(' ')
+  .filter((word) => word !== 'node' && word !== 'dist/main.js');
 
 /** The built service, running, and the address it listens on. */
 export interface Service extends BuiltProcess {
@@ -15,6 +25,9 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     PORT: '0',
     LOG_LEVEL: 'info',
     CPU_POOL_THREADS: '1',
+    // --telemetry otel: no collector runs in these tests, and an export retries for up to
+    // OTEL_EXPORTER_OTLP_TIMEOUT (10 s by default) before giving up; 1 s keeps each stop short
+    OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
     ...overrides,
   };
 }
@@ -28,7 +41,7 @@ export async function startService(
   options: { nodeArgs?: string[]; waitForListening?: boolean; timeoutMs?: number } = {},
 ): Promise<Service> {
   const { nodeArgs = [], waitForListening = true, timeoutMs = 15_000 } = options;
-  const proc = startBuilt(env, nodeArgs);
+  const proc = startBuilt(env, [...nodeArgs, ...START_FLAGS]);
   let address = '';
   if (waitForListening) {
     const line = await proc.waitForLog((l) => l.msg.startsWith('Server listening at '), timeoutMs);

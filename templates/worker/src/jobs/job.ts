@@ -1,4 +1,11 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
+
+/**
+ * Every job run is traced on this channel with its id, type and attempt: the OpenTelemetry
+ * preload (--telemetry otel) turns each into a span. Without a subscriber it costs nothing.
+ */
+const jobChannel = tracingChannel<{ id: string; type: string; attempt: number }>('loopsvc:job');
 
 /** A job as a handler sees it: the same on every source. */
 export interface Job {
@@ -48,7 +55,7 @@ export function createJobRunner(options: {
 }): RunJob {
   const handlers = new Map(Object.entries(options.handlers));
   const { log, maxAttempts } = options;
-  return async (job) => {
+  const run: RunJob = async (job) => {
     const jobLog = log.child({ jobId: job.id, type: job.type, attempt: job.attempt });
     jobLog.info('job claimed');
     const startedAt = performance.now();
@@ -65,4 +72,5 @@ export function createJobRunner(options: {
     }
     jobLog.info({ ms: Math.round(performance.now() - startedAt) }, 'job done');
   };
+  return (job) => jobChannel.tracePromise(run, { id: job.id, type: job.type, attempt: job.attempt }, undefined, job);
 }

@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { startBuilt, type BuiltProcess, type LogLine as BaseLogLine } from './process.js';
 
 export { exitWithin, killAll, PROJECT_ROOT, type Exit } from './process.js';
+
+/**
+ * The node flags `npm start` runs dist/main.js with (e.g. `--import ./dist/telemetry.js`, the
+ * OpenTelemetry preload of a project generated with --telemetry otel): the tests start the
+ * program the way production does.
+ */
+const START_FLAGS = ((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start)
+  .split(' ')
+  .filter((word) => word !== 'node' && word !== 'dist/main.js');
 
 /** One pino JSON line of the worker's stdout. */
 export interface LogLine extends BaseLogLine {
@@ -14,6 +24,9 @@ export function workerEnv(overrides: Record<string, string>): Record<string, str
   return {
     LOG_LEVEL: 'info',
     CPU_POOL_THREADS: '1',
+    // --telemetry otel: no collector runs in these tests, and an export retries for up to
+    // OTEL_EXPORTER_OTLP_TIMEOUT (10 s by default) before giving up; 1 s keeps each stop short
+    OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
     POLL_INTERVAL_MS: '100',
     ...overrides,
   };
@@ -33,7 +46,7 @@ export async function startWorker(
   options: { nodeArgs?: string[]; waitForStart?: boolean; timeoutMs?: number } = {},
 ): Promise<WorkerProcess> {
   const { nodeArgs = [], waitForStart = true, timeoutMs = 15_000 } = options;
-  const worker = startBuilt<LogLine>(env, nodeArgs);
+  const worker = startBuilt<LogLine>(env, [...nodeArgs, ...START_FLAGS]);
   if (waitForStart) await worker.waitForLog((l) => l.msg === 'worker started', timeoutMs);
   return worker;
 }
