@@ -49,7 +49,7 @@ describe('plop and turbo gen', () => {
   it('plop: `plop service orders "" http-fastify ""` writes what the CLI writes', async () => {
     const r = await execa('npx', ['plop', '--plopfile', 'plopfile.js', 'service', 'orders', '', 'http-fastify', ''], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
     expect(r.exitCode, String(r.all)).toBe(0);
-    expect(String(r.all)).toContain('created apps/orders: http-fastify, package @acme/orders');
+    expect(String(r.all)).toContain('created apps/orders: http-fastify --telemetry none, package @acme/orders');
     const cli = await runCli(['orders', '--template', 'http-fastify', '--no-install'], { cwd: viaCli });
     expect(cli.exitCode, cli.stderr).toBe(0);
     expect(await treeSnapshot(path.join(viaTools, 'apps', 'orders'))).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'orders')));
@@ -58,7 +58,7 @@ describe('plop and turbo gen', () => {
   it('turbo gen: `turbo gen run service --args jobs "" worker source=postgres` writes what the CLI writes', async () => {
     const r = await execa('npx', ['@turbo/gen', 'run', 'service', '--args', 'jobs', '', 'worker', 'source=postgres'], { cwd: viaTools, all: true, reject: false, timeout: 2 * MINUTES });
     expect(r.exitCode, String(r.all)).toBe(0);
-    expect(String(r.all)).toContain('created apps/jobs: worker --source postgres, package @acme/jobs');
+    expect(String(r.all)).toContain('created apps/jobs: worker --source postgres --telemetry none, package @acme/jobs');
     const cli = await runCli(['jobs', '--template', 'worker', '--source', 'postgres', '--no-install'], { cwd: viaCli });
     expect(cli.exitCode, cli.stderr).toBe(0);
     expect(await treeSnapshot(path.join(viaTools, 'apps', 'jobs'))).toEqual(await treeSnapshot(path.join(viaCli, 'apps', 'jobs')));
