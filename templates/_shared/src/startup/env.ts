@@ -14,12 +14,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** One environment variable: a string or an integer, with its bounds and its default. */
+/** One environment variable: a string, an integer, a number or a boolean, with its bounds and its default. */
 export interface EnvVar {
-  /** 'string' or 'integer' (declarations elsewhere are plain object literals, hence `string`) */
+  /** 'string', 'integer', 'number' or 'boolean' (declarations elsewhere are plain object literals, hence `string`) */
   type: string;
-  default?: string | number;
-  /** integers: the smallest and largest value allowed */
+  default?: string | number | boolean;
+  /** integers and numbers: the smallest and largest value allowed */
   minimum?: number;
   maximum?: number;
   /** strings: the allowed values */
@@ -47,7 +47,7 @@ export interface ReadEnvOptions {
  * Throws ConfigError with one line naming every bad variable; undeclared variables are ignored.
  */
 export function readEnv<T>({ schema, env, secrets = [] }: ReadEnvOptions): T {
-  const values: Record<string, string | number> = {};
+  const values: Record<string, string | number | boolean> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(schema.properties)) {
     const raw = env[name];
@@ -58,7 +58,7 @@ export function readEnv<T>({ schema, env, secrets = [] }: ReadEnvOptions): T {
     }
     const problem = check(spec, raw);
     if (problem === undefined) {
-      values[name] = spec.type === 'integer' ? Number(raw) : raw;
+      values[name] = parse(spec, raw);
     } else {
       const got = secrets.includes(name) ? 'the value is not shown' : `got ${JSON.stringify(raw)}`;
       problems.push(`${name} ${problem}, ${got}`);
@@ -68,16 +68,24 @@ export function readEnv<T>({ schema, env, secrets = [] }: ReadEnvOptions): T {
   return values as T;
 }
 
+/** The value of a valid `raw`: booleans as the OpenTelemetry specification reads them (`true`, any case). */
+function parse(spec: EnvVar, raw: string): string | number | boolean {
+  if (spec.type === 'integer' || spec.type === 'number') return Number(raw);
+  if (spec.type === 'boolean') return raw.toLowerCase() === 'true';
+  return raw;
+}
+
 /** What is wrong with `raw` for `spec`, or undefined when it is valid. */
 function check(spec: EnvVar, raw: string): string | undefined {
-  if (spec.type === 'integer') {
-    if (!/^-?\d{1,15}$/.test(raw)) return 'must be an integer';
+  if (spec.type === 'boolean') return /^(true|false)$/i.test(raw) ? undefined : 'must be true or false';
+  if (spec.type === 'integer' || spec.type === 'number') {
+    if (spec.type === 'integer' ? !/^-?\d{1,15}$/.test(raw) : !/^-?\d{1,15}(\.\d{1,15})?$/.test(raw)) return `must be ${spec.type === 'integer' ? 'an integer' : 'a number'}`;
     const value = Number(raw);
     if (spec.minimum !== undefined && value < spec.minimum) return `must be >= ${spec.minimum}`;
     if (spec.maximum !== undefined && value > spec.maximum) return `must be <= ${spec.maximum}`;
     return undefined;
   }
-  if (spec.type !== 'string') throw new TypeError(`unknown variable type ${JSON.stringify(spec.type)} (string or integer)`);
+  if (spec.type !== 'string') throw new TypeError(`unknown variable type ${JSON.stringify(spec.type)} (string, integer, number or boolean)`);
   if (spec.enum && !spec.enum.includes(raw)) return `must be one of (${spec.enum.join(', ')})`;
   if (spec.minLength !== undefined && raw.length < spec.minLength) return raw === '' ? 'must not be empty' : `must have at least ${spec.minLength} characters`;
   if (spec.maxLength !== undefined && raw.length > spec.maxLength) return `must have at most ${spec.maxLength} characters`;
