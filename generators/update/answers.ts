@@ -91,13 +91,30 @@ export async function detectAnswers(serviceDir: string, request: DetectRequest):
   const combos = templates.flatMap((template) =>
     optionMatrix(template).map((options): Answers => ({ template, options, name: pkg.name!, pm })),
   );
+  // Options this version has and the older one did not (--telemetry) are left out of what it is
+  // asked to render; the update then gives them their defaults, like any option that now applies.
+  const unknown = new Set<string>();
+  const tried = new Set<string>();
   const scored = [];
-  for (const answers of combos) {
+  for (let i = 0; i < combos.length; i += 1) {
+    const combo = combos[i]!;
+    const answers: Answers = { ...combo, options: Object.fromEntries(Object.entries(combo.options).filter(([key]) => !unknown.has(key))) };
+    const id = `${answers.template} ${describeOptions(answers.options)}`;
+    if (tried.has(id)) continue;
     // an option value this version offers and the older one did not (--source redis) is no candidate
     const rendered = await renderWithPackage(request.spec, answers).catch((error: unknown) => {
-      if (error instanceof LoopsvcError && /invalid value/.test(error.message)) return undefined;
+      if (!(error instanceof LoopsvcError)) throw error;
+      if (/invalid value/.test(error.message)) return undefined;
+      const option = /unknown option --(?:no-)?([\w-]+)/.exec(error.message)?.[1];
+      if (option !== undefined && option in answers.options && !unknown.has(option)) return option;
       throw error;
     });
+    if (typeof rendered === 'string') {
+      unknown.add(rendered);
+      i -= 1; // the same combination again, without that option
+      continue;
+    }
+    tried.add(id);
     if (!rendered) continue;
     const files = await request.adapt(rendered);
     let same = 0;
