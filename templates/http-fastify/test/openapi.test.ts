@@ -64,11 +64,16 @@ describe('GET /openapi.json', () => {
     await server.ready();
     const doc = await document(server);
     const routes = registeredRoutes(server).filter((r) => r.url !== '/openapi.json');
-    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['GET /live', 'GET /ready', 'GET /fanout', 'POST /hash', 'GET /items/:id']));
+    const own = ['GET /live', 'GET /ready', 'GET /fanout', 'POST /hash', 'GET /items/:id'];
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(own));
     for (const { method, url } of routes) {
       const operation = doc.paths[url.replaceAll(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
       expect(operation, `${method} ${url} is in the document`).toBeDefined();
       const statuses = Object.keys(operation?.responses ?? {});
+      // A route written without response schemas (one of yours, from before `add route` wrote
+      // them) is listed but not described: give it schemas to have it checked here too.
+      const described = statuses.some((status) => operation?.responses[status]?.content !== undefined);
+      if (!described && !own.includes(`${method} ${url}`)) continue;
       expect(statuses, `${method} ${url} answers 200`).toContain('200');
       if (url !== '/live') expect(statuses, `${method} ${url} can be shed under load (R3.4)`).toContain('503');
       for (const status of statuses) {
