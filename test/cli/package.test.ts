@@ -10,9 +10,11 @@ import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
  * whose loop ruleset is most of their weight and grows with every rule. Raised from 300 KiB when
  * the ruleset learnt type-checked resolution and the startup analysis; from 360 KiB when the build
  * began to precompile the .hbs templates (20 KiB packed, about 20 ms of every generation: the
- * Handlebars compiler no longer loads; 350 KiB packed then).
+ * Handlebars compiler no longer loads; 350 KiB packed then); from 380 KiB when the templates
+ * gained the telemetry layer, the OpenAPI routes, the log redaction and a deploy example each
+ * (388 KiB packed then; the bundle itself did not grow).
  */
-const MAX_PACKED_BYTES = 380 * 1024;
+const MAX_PACKED_BYTES = 400 * 1024;
 
 interface PackResult {
   filename: string;
