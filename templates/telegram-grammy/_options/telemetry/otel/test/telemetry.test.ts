@@ -70,15 +70,7 @@ async function deliver(bot: Service, onHandled: (count: number) => void): Promis
       while (next <= UPDATES) {
         const id = next++;
         try {
-          const res = await client.request({
-            method: 'POST',
-            path: '/telegram',
-            headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-            body: JSON.stringify(textUpdate(id, `hello ${id}`)),
-            signal: AbortSignal.timeout(15_000),
-          });
-          await res.body.dump();
-          if (res.statusCode !== 200) return; // draining: 503
+          if ((await postUpdate(client, id)) !== 200) return; // draining: 503
         } catch {
           return; // the server closed this connection: it is stopping
         }
@@ -88,6 +80,19 @@ async function deliver(bot: Service, onHandled: (count: number) => void): Promis
     }),
   );
   return handled;
+}
+
+/** Sends update `id` to the webhook the way Telegram does; resolves with the answer's status once its body is read. */
+async function postUpdate(client: Client, id: number): Promise<number> {
+  const res = await client.request({
+    method: 'POST',
+    path: '/telegram',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(textUpdate(id, `hello ${id}`)),
+    signal: AbortSignal.timeout(15_000),
+  });
+  await res.body.dump();
+  return res.statusCode;
 }
 
 beforeAll(async () => {
@@ -152,17 +157,7 @@ describe(`OpenTelemetry (--telemetry otel, ${WEBHOOK ? 'webhook' : 'long polling
       if (WEBHOOK) {
         const client = new Client(bot.address);
         clients.push(client);
-        for (let id = 1; id <= 20; id += 1) {
-          const res = await client.request({
-            method: 'POST',
-            path: '/telegram',
-            headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-            body: JSON.stringify(textUpdate(id, `hello ${id}`)),
-            signal: AbortSignal.timeout(15_000),
-          });
-          await res.body.dump();
-          expect(res.statusCode).toBe(200);
-        }
+        for (let id = 1; id <= 20; id += 1) expect(await postUpdate(client, id)).toBe(200);
       } else {
         api.push(...Array.from({ length: 20 }, (_, i) => textUpdate(i + 1, `hello ${i + 1}`)));
         await api.waitFor(() => answered().length === 20, 'an answer to every update', 30_000);
