@@ -14,11 +14,30 @@ export function editJson(text: string, at: JSONPath, value: unknown, options: { 
   const indent = /^[ \t]+(?=\S)/m.exec(body)?.[0] ?? '  ';
   const edits = modify(body, at, value, {
     isArrayInsertion: options.insert === true,
+    getInsertionIndex: isDependencyName(at) ? (keys) => sortedInsertionIndex(keys, String(at[1])) : undefined,
     formattingOptions: { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: body.includes('\r\n') ? '\r\n' : '\n' },
   });
   const after = applyEdits(body, edits);
   if (parseTree(after) === undefined) throw new Error(`editing ${JSON.stringify(at)} produced invalid JSON`);
   return bom + after;
+}
+
+const DEPENDENCY_FIELDS = new Set(['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']);
+
+function isDependencyName(at: JSONPath): boolean {
+  return at.length === 2 && typeof at[0] === 'string' && DEPENDENCY_FIELDS.has(at[0]);
+}
+
+/**
+ * Where a new dependency goes: in alphabetical place when the list is sorted, as npm, pnpm and
+ * Yarn keep it (so the user's next `npm install` does not move the line again); at the end of a
+ * list its owner keeps in another order.
+ */
+export function sortedInsertionIndex(keys: readonly string[], key: string): number {
+  const sorted = keys.every((k, i) => i === 0 || keys[i - 1]!.localeCompare(k, 'en') <= 0);
+  if (!sorted) return keys.length;
+  const at = keys.findIndex((k) => k.localeCompare(key, 'en') > 0);
+  return at === -1 ? keys.length : at;
 }
 
 /** Several members set in turn, each with the smallest edit. */
@@ -48,6 +67,12 @@ function inlineAddition(body: string, at: JSONPath, value: unknown, insert: bool
   }
   const last = parent.children?.at(-1);
   if (!last) return `${body.slice(0, parent.offset + 1)}${member}${body.slice(parent.offset + 1)}`;
+  if (parent.type === 'object' && isDependencyName(at)) {
+    const members = parent.children ?? [];
+    const index = sortedInsertionIndex(members.map((m) => String(m.children?.[0]?.value)), String(key));
+    const before = members[index];
+    if (before) return `${body.slice(0, before.offset)}${member}, ${body.slice(before.offset)}`;
+  }
   const end = last.offset + last.length;
   return `${body.slice(0, end)}, ${member}${body.slice(end)}`;
 }

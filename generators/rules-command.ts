@@ -30,7 +30,7 @@ const CHECK_SCRIPT = 'scripts/check-loop.mjs';
 /** What every rule id in a message or comment means (R2.3, P11, §5.1): the generated projects' document. */
 const RULES_DOC = 'docs/loop-rules.md';
 const IMPORT_FROM = `./${RULES_DIR}/index.mjs`;
-const DEV_DEPENDENCIES = ['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript'] as const;
+const DEV_DEPENDENCIES = ['eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript', 'typescript-eslint'] as const; // in npm's order
 const FLAT_CONFIGS = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', 'eslint.config.mts', 'eslint.config.cts'];
 const LEGACY_CONFIGS = ['.eslintrc', '.eslintrc.js', '.eslintrc.cjs', '.eslintrc.json', '.eslintrc.yml', '.eslintrc.yaml'];
 const SOURCE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;

@@ -130,7 +130,7 @@ describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs
     expect(lineDiff(EXPRESS_STYLE['eslint.config.js'], config).filter((c) => c.kind === '-')).toEqual([]);
     const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.devDependencies.eslint).toBe('^10.0.0'); // existing entry untouched
-    expect(Object.keys(pkg.devDependencies)).toEqual(['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript']);
+    expect(Object.keys(pkg.devDependencies)).toEqual(['eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript', 'typescript-eslint']); // in alphabetical place, as npm keeps them
     expect(pkg.scripts).toEqual({ start: 'node src/server.js', lint: 'eslint .', 'check:loop': 'node scripts/check-loop.mjs' });
 
     const reports = await eslint(dir);

@@ -41,7 +41,7 @@ describe('rules edits package.json keeping every byte it does not mean to change
     expect(after).toContain('\t"author": "Ren\\u00e9",\r\n\t"x": 1,\r\n\t"x": 2,\r\n');
     expect(after.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
     // the file as it was, plus the added members (and the comma before each), in its own style
-    const dev = ['eslint', 'typescript-eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript'].map((n) => `\t\t"${n}": "${versionOf(n)}"`).join(',\r\n');
+    const dev = ['eslint', 'eslint-plugin-n', 'eslint-plugin-regexp', 'typescript', 'typescript-eslint'].map((n) => `\t\t"${n}": "${versionOf(n)}"`).join(',\r\n');
     expect(after.slice(before.indexOf('\t"scripts"'))).toBe(
       `\t"scripts": {\r\n\t\t"start": "node src/index.js",\r\n\t\t"lint": "eslint .",\r\n\t\t"check:loop": "node scripts/check-loop.mjs"\r\n\t},\r\n\t"devDependencies": {\r\n${dev}\r\n\t}\r\n}\r\n`,
     );
