@@ -152,7 +152,13 @@ js.run('process-in-main-only', rule('process-in-main-only'), {
     "emitter.on('SIGTERM', stop);",
   ],
   invalid: [
-    { code: "process.on('SIGTERM', stop);", errors: [{ messageId: 'handler', data: { method: 'on', event: 'SIGTERM' } }] },
+    { code: "process.on('SIGTERM', stop);", errors: [{ messageId: 'handler', data: { method: 'on', event: 'SIGTERM', root: 'src/main.*' } }] },
+    // the fix names the composition root the config was given
+    {
+      code: "process.on('SIGTERM', stop);",
+      options: [{ root: 'server.js' }],
+      errors: [{ message: "R4.1: process.on('SIGTERM') outside the composition root. Fix: install it in server.js (the composition root), or export a function that it calls." }],
+    },
     { code: "process.once('SIGINT', () => stop());", errors: [{ messageId: 'handler' }] },
     { code: "process.on('unhandledRejection', log);", errors: [{ messageId: 'handler' }] },
     { code: "process.prependListener('uncaughtException', log);", errors: [{ messageId: 'handler' }] },

@@ -147,6 +147,11 @@ describe('create-loopsvc rules', { timeout: 120_000 }, () => { // each case runs
       ].sort(),
     );
     for (const r of reports.filter((x) => x.rule?.startsWith('loopsvc/'))) expect(r.message).toMatch(/^R\d\.\d: .+ Fix: /);
+    // the fix names the composition root rules found (package.json "main"), not a src/main.* it does not have
+    const rootFixes = reports.filter((x) => x.rule === 'loopsvc/process-in-main-only');
+    expect(rootFixes.length).toBeGreaterThan(0);
+    for (const r of rootFixes) expect(r.message).toContain('src/server.js');
+    expect(reports.map((r) => r.message).join('\n')).not.toContain('src/main.*');
 
     const check = await execa('node', ['scripts/check-loop.mjs'], { cwd: dir, reject: false });
     expect(check.stdout).toContain('check-loop: ok');

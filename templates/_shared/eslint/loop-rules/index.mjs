@@ -66,6 +66,8 @@ export default function loopRules(options = {}) {
   const typeCheckedFiles = options.typeCheckedFiles ?? [under(src, `**/*.${TS}`)];
   const main = options.main ?? [under(src, `main.${ANY}`)];
   const stop = options.stop ?? [under(src, `startup/stop.${ANY}`)];
+  // how the fix texts name the composition root: `src/main.*`, or the file `rules` found
+  const root = { root: main.map((glob) => glob.replace(`.${ANY}`, '.*')).join(' or ') };
   const workers = options.workers ?? [under(src, `workers/**/*.${ANY}`)];
   const pool = options.pool ?? [under(src, `pool.${ANY}`), under(src, `plugins/*-pool.${ANY}`)];
 
@@ -102,10 +104,10 @@ export default function loopRules(options = {}) {
         'loopsvc/no-worker-outside-pool': 'error', // R2.4
         'loopsvc/app-hook-resolves-undefined': 'error', // R3.2
         'loopsvc/resources-owned': 'error', // R3.1
-        'loopsvc/listen-in-main-only': 'error', // R1.2
+        'loopsvc/listen-in-main-only': ['error', root], // R1.2
         'loopsvc/no-catastrophic-regex': 'error', // R2.4: ReDoS blocks the loop on crafted input (eslint-plugin-regexp)
         'loopsvc/no-process-exit': 'error', // R1.2
-        'loopsvc/process-in-main-only': 'error', // R1.2, R4.1, R4.7
+        'loopsvc/process-in-main-only': ['error', root], // R1.2, R4.1, R4.7
         'loopsvc/no-await-in-loop': 'warn', // R2.5: sometimes sequential on purpose (worker loop)
       },
     },

@@ -42,7 +42,7 @@ export const plugin = {
     }),
     'no-process-exit': wrapRule(n.rules['no-process-exit'], {
       id: 'R1.2',
-      fix: 'throw (or reject) and let src/main.* set process.exitCode',
+      fix: 'throw (or reject) and let the composition root set process.exitCode',
     }),
     'no-floating-promises': wrapRule(ts['no-floating-promises'], {
       id: 'R2.5',
