@@ -19,7 +19,7 @@ import {
   type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ConfigError, ms, readEnv } from './env.js';
 
 // The OpenTelemetry SDK, loaded by the preload src/telemetry.ts (generated with --telemetry otel).
@@ -215,6 +215,17 @@ async function start(env: OtelEnv): Promise<void> {
     },
     gauges.map((g) => g.gauge),
   );
+
+  // The route template on the HTTP server span (`GET /items/:id`, not one span name per method):
+  // Fastify publishes the start of each handler on this channel, inside the request's context,
+  // where the active span is the server span the HTTP instrumentation opened.
+  subscribe('tracing:fastify.request.handler:start', (message) => {
+    const { route } = message as { route?: { url?: string; method?: string } };
+    const span = trace.getActiveSpan();
+    if (!span || !route?.url) return;
+    span.setAttribute(ATTR_HTTP_ROUTE, route.url);
+    span.updateName(`${route.method ?? 'HTTP'} ${route.url}`);
+  });
 
   spanPerMessage('loopsvc:job', (job) => ({
     name: `job ${String(job.type)}`,

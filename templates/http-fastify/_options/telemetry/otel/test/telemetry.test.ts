@@ -73,7 +73,8 @@ describe('OpenTelemetry (--telemetry otel)', () => {
 
       const received = new Set(collector.spans.filter((s) => s.attributes['http.request.method'] === 'GET').map((s) => s.traceId));
       expect(completed.filter((id) => !received.has(id))).toEqual([]); // none missing
-      expect(collector.spans.every((s) => s.name === 'GET')).toBe(true);
+      // named by the route template, with http.route, as the semantic conventions ask of a server span
+      expect(collector.spans.every((s) => s.name === 'GET /live' && s.attributes['http.route'] === '/live')).toBe(true);
       expect(new Set(collector.spans.map((s) => s.service))).toEqual(new Set(['svc-under-test'])); // OTEL_SERVICE_NAME
       expect([...collector.metricNames]).toEqual(expect.arrayContaining(['http.server.request.duration', 'nodejs.eventloop.delay.max', 'nodejs.eventloop.delay.p99']));
     } finally {
