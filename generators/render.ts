@@ -210,13 +210,17 @@ export function renderPackageJson(layers: readonly Buffer[], data: TemplateData)
   for (const field of ['dependencies', 'devDependencies'] as const) {
     const deps = pkg[field];
     if (!deps) continue;
-    for (const dependency of Object.keys(deps)) {
-      const version = versionOf(dependency);
-      if (!version) {
-        throw new Error(`template ${data.template}: no version for ${dependency}; add it to the root devDependencies`);
-      }
-      deps[dependency] = version;
-    }
+    // in npm's order, overlays' additions included: the user's first `npm install` moves no line
+    const names = Object.keys(deps).sort((a, b) => a.localeCompare(b, 'en'));
+    pkg[field] = Object.fromEntries(
+      names.map((dependency) => {
+        const version = versionOf(dependency);
+        if (!version) {
+          throw new Error(`template ${data.template}: no version for ${dependency}; add it to the root devDependencies`);
+        }
+        return [dependency, version];
+      }),
+    );
   }
   // the one Node policy, never a template's own copy of it; placed where people look for it
   const entries = Object.entries(pkg).filter(([key]) => key !== 'engines');

@@ -32,6 +32,14 @@ describe('renderHandlebars', () => {
 });
 
 describe('renderPackageJson', () => {
+  it("keeps dependencies in npm's order when an overlay adds some", () => {
+    const base = Buffer.from(JSON.stringify({ dependencies: { fastify: '*', pino: '*' }, devDependencies: { vitest: '*' } }));
+    const overlay = Buffer.from(JSON.stringify({ dependencies: { '@opentelemetry/api': '*', grammy: '*' }, devDependencies: { '@types/node': '*' } }));
+    const pkg = JSON.parse(renderPackageJson([base, overlay], DATA).toString()) as Record<string, Record<string, string>>;
+    expect(Object.keys(pkg.dependencies!)).toEqual(['@opentelemetry/api', 'fastify', 'grammy', 'pino']);
+    expect(Object.keys(pkg.devDependencies!)).toEqual(['@types/node', 'vitest']);
+  });
+
   it('is data: name set, versions pinned from the one source, formatted like npm', () => {
     const raw = Buffer.from(JSON.stringify({ name: 'x', dependencies: { fastify: '*' }, devDependencies: { vitest: '*' } }));
     const out = renderPackageJson([raw], { ...DATA, name: '@acme/svc' }).toString();
