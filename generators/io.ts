@@ -11,5 +11,5 @@ export interface Io {
   err(line: string): void;
 }
 
-/** What `add` and `rules` need of it. */
+/** What `add`, `rules` and `update` need of it. */
 export type CommandIo = Pick<Io, 'cwd' | 'out' | 'err'>;

@@ -5,6 +5,7 @@ import { capture } from '../exec.js';
 import gt from 'semver/functions/gt.js';
 import { describeParseError, templateOptionFlags } from '../args.js';
 import { EXIT, LoopsvcError, type ExitCode } from '../errors.js';
+import type { CommandIo } from '../io.js';
 import { adaptToWorkspace, planMonorepo, type MonorepoPlan } from '../monorepo.js';
 import { allOptions, describeOptions } from '../registry.js';
 import type { PlannedFile } from '../render.js';
@@ -16,12 +17,6 @@ import { printPlan, unifiedDiff } from './report.js';
 import { planUpdate, type BaseFiles } from './plan.js';
 import { gitBlobId, readRecord, RECORD_FILE, type Answers, type ServiceRecord } from './record.js';
 import { gitBlob, packageSpec, packageVersion, renderWithPackage } from './render-old.js';
-
-export interface UpdateIo {
-  cwd: string;
-  out(line: string): void;
-  err(line: string): void;
-}
 
 export interface UpdateArgs {
   dir?: string;
@@ -61,7 +56,7 @@ Exit codes: 0 updated (or nothing to do), 1 failed (nothing changed), 2 invalid 
 service that can be updated (nothing changed), 3 updated with conflicts to resolve (--dry-run:
 conflicts would be written).`;
 
-export async function runUpdateCommand(argv: readonly string[], io: UpdateIo): Promise<ExitCode> {
+export async function runUpdateCommand(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
   const args = parseUpdateArgs(argv);
   if (args.help) {
     io.out(HELP);
@@ -105,7 +100,7 @@ interface Outcome {
   failed?: string;
 }
 
-async function updateService(serviceDir: string, args: UpdateArgs, io: UpdateIo): Promise<Outcome> {
+async function updateService(serviceDir: string, args: UpdateArgs, io: CommandIo): Promise<Outcome> {
   // 1. a service under git, clean unless told otherwise
   const shown = path.relative(io.cwd, serviceDir) || '.';
   if ((await readJson(path.join(serviceDir, 'package.json'))) === undefined) {

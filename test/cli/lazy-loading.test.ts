@@ -59,6 +59,19 @@ async function loaded(args: readonly string[]): Promise<string[]> {
   return urls.map((u) => (u.startsWith('file:') ? path.basename(new URL(u).pathname) : u));
 }
 
+describe('what the bundle holds', () => {
+  it('no node-plop and no inquirer: the CLI renders directly, and plop or turbo gen bring their own node-plop to the plopfile', async () => {
+    const files = (await readdir(DIST)).filter((f) => f.endsWith('.mjs'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const text = await readFile(path.join(DIST, file), 'utf8');
+      // getGeneratorList is node-plop's own API; an inquirer import or stub would name the package
+      expect(text.includes('getGeneratorList('), file).toBe(false);
+      expect(/["'](?:@inquirer\/[a-z-]+|inquirer)["']/.test(text), file).toBe(false);
+    }
+  });
+});
+
 describe.runIf(typeof (await import('node:module')).registerHooks === 'function')('what each command loads', () => {
   it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, prompts or child_process', async () => {
     const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git']);

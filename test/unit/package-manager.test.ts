@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPackageManager, installCommandLine, isYarnBerry, pmCommands, versionFromUserAgent } from '../../generators/package-manager.js';
+import { detectPackageManager, installCommandLine, isYarnBerry, lockfilePackageManager, pmCommands, versionFromUserAgent } from '../../generators/package-manager.js';
 
 describe('package manager', () => {
   it.each([
@@ -37,5 +37,25 @@ describe('package manager', () => {
     expect(isYarnBerry('yarn', '1.22.22')).toBe(false);
     expect(isYarnBerry('yarn', '4.18.1')).toBe(true);
     expect(isYarnBerry('pnpm', '12.0.0')).toBe(false);
+  });
+});
+
+describe('lockfilePackageManager: the one lockfile check (create, add, rules and update use it)', () => {
+  it.each([
+    [['package-lock.json'], 'npm', 'package-lock.json'],
+    [['pnpm-lock.yaml'], 'pnpm', 'pnpm-lock.yaml'],
+    [['yarn.lock'], 'yarn', 'yarn.lock'],
+    [['bun.lock'], 'bun', 'bun.lock'],
+    [['bun.lockb'], 'bun', 'bun.lockb'],
+    // several: the order of LOCKFILES decides (a stale package-lock.json beside the real one)
+    [['package-lock.json', 'pnpm-lock.yaml'], 'pnpm', 'pnpm-lock.yaml'],
+    [['package-lock.json', 'yarn.lock'], 'yarn', 'yarn.lock'],
+  ])('%j -> %s', (entries, pm, from) => {
+    expect(lockfilePackageManager(new Set(entries))).toEqual({ pm, from });
+  });
+
+  it('none, or only files that merely look like one: undefined', () => {
+    expect(lockfilePackageManager(new Set())).toBeUndefined();
+    expect(lockfilePackageManager(new Set(['package.json', 'npm-shrinkwrap.json.bak', 'yarn.lock.orig']))).toBeUndefined();
   });
 });
