@@ -40,6 +40,12 @@ export async function planMonorepo(workspace: Workspace, target: string): Promis
     `monorepo: ${workspace.globsFile === 'pnpm-workspace.yaml' ? 'pnpm workspace' : `${workspace.packageManager} workspaces`} at ${workspace.root}` +
       (workspace.tools.length > 0 ? ` (${workspace.tools.join(', ')} present)` : ''),
   ];
+  if (workspace.packageManager === 'yarn' && (await yarnLinker(workspace.root)) === 'pnp') {
+    throw new LoopsvcError(
+      'WORKSPACE_YARN_PNP',
+      `the Yarn workspace at ${workspace.root} installs with Plug'n'Play, under which the service's TypeScript types and typed lint rules do not resolve; add "nodeLinker: node-modules" to ${path.join(workspace.root, '.yarnrc.yml')}, run yarn install, then run this again (nothing was written)`,
+    );
+  }
   let rootEdit: RootEdit | undefined;
   const excluded = excludedBy(relative, workspace.globs);
   if (excluded) {
@@ -65,6 +71,25 @@ export async function planMonorepo(workspace: Workspace, target: string): Promis
     decisions.push(`registration: added "${glob}" to ${workspace.globsFile}`);
   }
   return { workspace, decisions, rootEdit };
+}
+
+/**
+ * How a Yarn workspace lays out its dependencies: Yarn 2 and later default to Plug'n'Play unless
+ * `.yarnrc.yml` (or YARN_NODE_LINKER) says `node-modules` or `pnpm`; Yarn 1 (no `.yarnrc.yml`, a
+ * v1 lockfile) always writes node_modules.
+ */
+export async function yarnLinker(root: string, env: NodeJS.ProcessEnv = process.env): Promise<'pnp' | 'node-modules' | 'pnpm'> {
+  const fromEnv = env.YARN_NODE_LINKER;
+  if (fromEnv === 'pnp' || fromEnv === 'node-modules' || fromEnv === 'pnpm') return fromEnv;
+  const rc = await readText(path.join(root, '.yarnrc.yml'));
+  const linker: unknown = rc === undefined ? undefined : parseDocument(rc).get('nodeLinker');
+  if (linker === 'node-modules' || linker === 'pnpm' || linker === 'pnp') return linker;
+  if (rc !== undefined) return 'pnp';
+  const pkg = await readText(path.join(root, 'package.json'));
+  const declared = pkg === undefined ? undefined : /"packageManager"\s*:\s*"yarn@(\d+)/.exec(pkg)?.[1];
+  if (declared !== undefined) return Number(declared) >= 2 ? 'pnp' : 'node-modules';
+  const lock = await readText(path.join(root, 'yarn.lock'));
+  return lock?.includes('__metadata:') ? 'pnp' : 'node-modules';
 }
 
 /**

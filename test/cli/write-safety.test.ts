@@ -98,6 +98,23 @@ describe('workspaces', () => {
     expect(pkg.name).toBe('@acme/orders');
   });
 
+  it("a Yarn workspace on Plug'n'Play is refused before anything is written, with the fix; with node_modules it is a workspace like any", async () => {
+    await writeFile(path.join(cwd, 'package.json'), '{\n  "name": "root",\n  "private": true,\n  "packageManager": "yarn@4.18.1",\n  "workspaces": ["apps/*"]\n}\n');
+    const before = await listFiles(cwd);
+    const pnp = await runCli(['apps/orders', ...T], { cwd });
+    expect(pnp.exitCode).toBe(2);
+    expect(oneLine(pnp.stderr)).toBe(
+      `error: the Yarn workspace at ${cwd} installs with Plug'n'Play, under which the service's TypeScript types and typed lint rules do not resolve; add "nodeLinker: node-modules" to ${path.join(cwd, '.yarnrc.yml')}, run yarn install, then run this again (nothing was written)`,
+    );
+    expect(await listFiles(cwd)).toEqual(before);
+
+    await writeFile(path.join(cwd, '.yarnrc.yml'), 'nodeLinker: node-modules\n');
+    const linked = await runCli(['apps/orders', ...T], { cwd });
+    expect(linked.exitCode, linked.stderr).toBe(0);
+    expect(linked.stdout).toContain('monorepo: yarn workspaces at');
+    expect(linked.stdout).toContain('registration: apps/orders is covered by the workspace globs (apps/*)');
+  });
+
   it('a bare name goes to the folder a zero-indent pnpm list uses (the globs were read as empty)', async () => {
     await writeFile(path.join(cwd, 'package.json'), '{ "name": "root", "private": true }\n');
     await writeFile(path.join(cwd, 'pnpm-workspace.yaml'), 'packages:\n- apps/*\n');

@@ -9,13 +9,16 @@ import { runSmoke } from '../helpers/smoke.js';
 import { pathWith, toolBin } from '../helpers/tools.js';
 
 /**
- * Monorepo mode end to end: a workspace made by the test (npm workspaces, then a pnpm workspace
- * with pnpm from the npm registry), one service of each template generated inside, one install at
- * the root, then every service's build, lint, typecheck and tests.
+ * Monorepo mode end to end: a workspace made by the test (npm workspaces, a pnpm workspace and
+ * Yarn 4 workspaces, the last two with their package manager from the npm registry), one service
+ * of each template generated inside, one install at the root, then every service's build, lint,
+ * typecheck and tests.
  */
 const MINUTES = 60_000;
 /** the current pnpm: 11 and 12 fail an install whose build scripts the root has not decided on */
 const PNPM = 'pnpm@12.23.0';
+/** Yarn 4, on node_modules: a Plug'n'Play workspace is refused with the fix (test/cli/write-safety.test.ts) */
+const YARN = '@yarnpkg/cli-dist@4.18.1';
 
 const SERVICES = [
   { arg: 'orders', dir: 'apps/orders', template: 'http-fastify', name: '@acme/orders' },
@@ -28,7 +31,9 @@ const exists = (file: string) => access(file).then(() => true, () => false);
 
 interface Monorepo {
   kind: string;
-  pm: 'npm' | 'pnpm';
+  pm: 'npm' | 'pnpm' | 'yarn';
+  /** the package manager's package, when it is not the machine's npm */
+  tool?: string;
   lockfile: string;
   setup: (root: string) => Promise<void>;
   globs: (root: string) => Promise<string>;
@@ -47,6 +52,7 @@ const MONOREPOS: Monorepo[] = [
   {
     kind: 'pnpm workspace',
     pm: 'pnpm',
+    tool: PNPM,
     lockfile: 'pnpm-lock.yaml',
     setup: async (root) => {
       await writeFile(path.join(root, 'package.json'), `${JSON.stringify({ name: 'acme', private: true }, null, 2)}\n`);
@@ -54,9 +60,21 @@ const MONOREPOS: Monorepo[] = [
     },
     globs: (root) => readFile(path.join(root, 'pnpm-workspace.yaml'), 'utf8'),
   },
+  {
+    kind: 'Yarn 4 workspaces',
+    pm: 'yarn',
+    tool: YARN,
+    lockfile: 'yarn.lock',
+    setup: async (root) => {
+      const pkg = { name: 'acme', private: true, packageManager: `yarn@${YARN.split('@').at(-1)}`, workspaces: ['apps/*'] };
+      await writeFile(path.join(root, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+      await writeFile(path.join(root, '.yarnrc.yml'), 'nodeLinker: node-modules\nenableTelemetry: false\n');
+    },
+    globs: (root) => readFile(path.join(root, 'package.json'), 'utf8'),
+  },
 ];
 
-describe.each(MONOREPOS)('$kind', ({ pm, lockfile, setup, globs }) => {
+describe.each(MONOREPOS)('$kind', ({ pm, tool, lockfile, setup, globs }) => {
   let root: string;
   let env: Record<string, string>;
   const outputs: string[] = [];
@@ -64,7 +82,7 @@ describe.each(MONOREPOS)('$kind', ({ pm, lockfile, setup, globs }) => {
   beforeAll(async () => {
     root = await tempDir('loopsvc-mono-');
     env = { PATH: process.env.PATH ?? '' };
-    if (pm === 'pnpm') env = { PATH: pathWith(await toolBin(PNPM)) };
+    if (tool) env = { PATH: pathWith(await toolBin(tool)) };
     const repo = path.join(root, 'repo');
     await mkdir(path.join(repo, 'apps', 'web'), { recursive: true });
     await setup(repo);
@@ -91,7 +109,7 @@ describe.each(MONOREPOS)('$kind', ({ pm, lockfile, setup, globs }) => {
     expect(all).toMatch(new RegExp(`package manager: ${pm} \\(the workspace's`));
     expect(all).toContain('registration: added "services/*"');
     expect(all).toContain('git: skipped, the service is part of the workspace');
-    expect(all).toContain(`build scripts: ${pm === 'pnpm' ? 'allowBuilds' : 'allowScripts'} esbuild: false added to ${pm === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json'}`);
+    if (pm !== 'yarn') expect(all).toContain(`build scripts: ${pm === 'pnpm' ? 'allowBuilds' : 'allowScripts'} esbuild: false added to ${pm === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json'}`);
   });
 
   it('registers the services with the workspace and takes the siblings\' scope', async () => {
