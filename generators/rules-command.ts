@@ -9,7 +9,7 @@ import type { CommandIo } from './io.js';
 import { editJsonMembers } from './json-edit.js';
 import { installCommandLine, pmCommands, type PackageManager } from './package-manager.js';
 import { projectPackageManager } from './workspace.js';
-import { applyPlan, checkPlan, planWrites, recoverInterrupted, type PlannedWrite } from './write.js';
+import { applyPlan, checkPlan, planWrites, recoverInterrupted, type ApplyHooks, type PlannedWrite } from './write.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
 import { TEMPLATES_DIR } from './render.js';
 import { lineDiff } from './rules/line-diff.js';
@@ -49,7 +49,8 @@ const FLOORS: Record<string, { version: string; major: number; minor: number; pa
 /** eslint-plugin-regexp 3 needs ESLint >= 9.38; older hosts (8.57.1 … 9.37) get the 2.x line, same rule. */
 const REGEXP_FOR_OLDER_ESLINT = '^2.9.1';
 
-export async function runRulesCommand(argv: readonly string[], io: CommandIo): Promise<0 | 1 | 2> {
+/** `hooks` reach the write engine: tests stop a run at an exact step (a signal mid-write). */
+export async function runRulesCommand(argv: readonly string[], io: CommandIo, hooks: ApplyHooks = {}): Promise<0 | 1 | 2> {
   // 1. parse
   const { dir, dryRun, help, main } = parseRulesArgs(argv);
   if (help) {
@@ -112,7 +113,7 @@ export async function runRulesCommand(argv: readonly string[], io: CommandIo): P
     io.out(`dry run: ${writes.length} file${writes.length === 1 ? '' : 's'} would be created or changed in ${target}; nothing was written`);
     return EXIT.ok;
   }
-  await applyPlan(checked);
+  await applyPlan(checked, hooks);
   if (writes.length === 0) io.out(`the loop rules are already set up in ${target}; nothing changed`);
 
   // 5. next steps

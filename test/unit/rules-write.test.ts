@@ -2,9 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'acorn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LoopsvcError } from '../../generators/errors.js';
+import { CancelledError, LoopsvcError } from '../../generators/errors.js';
 import { runRulesCommand } from '../../generators/rules-command.js';
 import { versionOf } from '../../generators/versions.js';
+import type { ApplyHooks, Step } from '../../generators/write.js';
 import { removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 import { makeReadOnly } from '../helpers/read-only.js';
 
@@ -18,12 +19,12 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-async function rules(args: string[] = []) {
+async function rules(args: string[] = [], hooks: ApplyHooks = {}) {
   const out: string[] = [];
   try {
-    return { code: await runRulesCommand(args, { cwd: dir, out: (l) => out.push(l), err: (l) => out.push(l) }), out: out.join('\n') };
+    return { code: await runRulesCommand(args, { cwd: dir, out: (l) => out.push(l), err: (l) => out.push(l) }, hooks), out: out.join('\n') };
   } catch (error) {
-    if (!(error instanceof LoopsvcError)) throw error;
+    if (!(error instanceof LoopsvcError) && !(error instanceof CancelledError)) throw error;
     return { code: error.exitCode, error, out: out.join('\n') };
   }
 }
@@ -66,10 +67,28 @@ describe('rules checks its whole plan before writing', () => {
   it('a folder where a rule file goes: nothing written, exit 2', async () => {
     await writeFile(path.join(dir, 'package.json'), '{ "name": "x" }\n');
     await mkdir(path.join(dir, 'scripts', 'check-loop.mjs'), { recursive: true });
+    const before = await treeSnapshot(dir);
     const r = await rules();
     expect(r.code).toBe(2);
     expect(r.error?.message).toMatch(/check-loop\.mjs already exists, and nothing is ever overwritten/);
-    expect((await treeSnapshot(dir))['eslint.config.mjs']).toBeUndefined();
+    expect(await treeSnapshot(dir)).toEqual(before); // no rule file, no config, package.json as it was
+  });
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s in the middle of the write: every file it created removed, package.json as it was, exit 128+n', async (signal) => {
+    await writeFile(path.join(dir, 'package.json'), '{\n  "name": "x",\n  "type": "module"\n}\n');
+    const before = await treeSnapshot(dir);
+    let placed = 0;
+    const listeners = process.listenerCount(signal);
+    // the signal arrives once some rule files are in place, before package.json is edited
+    const r = await rules([], {
+      onStep: (step: Step) => {
+        if (step.kind === 'placed' && ++placed === 3) process.emit(signal, signal);
+      },
+    });
+    expect(placed).toBeGreaterThanOrEqual(3);
+    expect(r.code).toBe({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal]);
+    expect(await treeSnapshot(dir)).toEqual(before);
+    expect(process.listenerCount(signal)).toBe(listeners);
   });
 
   it('a package.json "main" with a quote gives a config that parses, merged or created', async () => {
