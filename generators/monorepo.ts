@@ -61,10 +61,12 @@ export async function planMonorepo(workspace: Workspace, target: string): Promis
     const pnpm = workspace.globsFile === 'pnpm-workspace.yaml';
     const all = relative.split('/');
     const segments = (all.length === 1 ? all : all.slice(0, -1)).map((segment) => (pnpm ? escapeGlob(segment) : escapeGlobForNpm(segment)));
-    if (segments.some((segment) => segment === undefined)) {
-      throw new LoopsvcError('WORKSPACE_GLOB_UNSAFE', `npm's workspace globs cannot name ${relative} literally (a brace or backslash in a folder name); rename the folder or choose another (nothing was written)`);
-    }
     const joined = all.length === 1 ? segments.join('/') : `${segments.join('/')}/*`;
+    // pnpm has no leading `!` that all its versions read literally (see escapeGlob)
+    if (segments.some((segment) => segment === undefined) || (pnpm && joined.startsWith('!'))) {
+      const why = pnpm ? 'a backslash in a folder name, or a "!" starting the path' : 'a brace or backslash in a folder name';
+      throw new LoopsvcError('WORKSPACE_GLOB_UNSAFE', `${pnpm ? "pnpm's" : "npm's"} workspace globs cannot name ${relative} literally (${why}); rename the folder or choose another (nothing was written)`);
+    }
     const glob = !pnpm && joined.startsWith('!') ? `./${joined}` : joined;
     if (!coveredByGlobs(relative, [...workspace.globs, glob])) throw cannotEdit(path.join(workspace.root, workspace.globsFile), glob);
     rootEdit = await globEdit(workspace, glob);

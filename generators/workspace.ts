@@ -108,13 +108,18 @@ export function excludedBy(relativeDir: string, globs: readonly string[]): strin
 
 /**
  * A folder name as a glob that matches only itself, in the escape each globs file understands
- * (both checked against the real package managers): pnpm-workspace.yaml takes backslashes
- * (`\[ab\]`, `\!svc`); npm turns a backslash in `workspaces` into a path separator, so there each
- * glob character becomes a one-character class (`[[]ab[]]`) and a leading `!` is preceded by `./`.
- * npm expands braces even inside a class, so a brace cannot be written for it: undefined.
+ * (checked against the real package managers: test/cli/workspace-globs.test.ts).
+ * pnpm-workspace.yaml takes backslashes before `* ? [ ] { } ( )`; pnpm 12 refuses a backslash
+ * before `! + @` while pnpm 10 reads them literally either way, so those stay bare. A backslash in
+ * the name has no form pnpm reads literally: undefined. (A leading `!`, which makes the whole glob
+ * a negation, is the caller's: pnpm 10 reads only `\!x` and pnpm 12 only `./!x`.)
+ * npm turns a backslash in `workspaces` into a path separator, so there each glob character
+ * becomes a one-character class (`[[]ab[]]`) and a leading `!` is preceded by `./`. npm expands
+ * braces even inside a class, so a brace cannot be written for it: undefined.
  */
-export function escapeGlob(segment: string): string {
-  return segment.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
+export function escapeGlob(segment: string): string | undefined {
+  if (segment.includes('\\')) return undefined;
+  return segment.replace(/[*?[\]{}()]/g, '\\$&');
 }
 
 /** {@link escapeGlob} for npm's `workspaces`: undefined when npm cannot match the name literally. */

@@ -45,12 +45,14 @@ describe('reading a workspace', () => {
 
   it('escapes glob characters in folder names, so a glob for "[ab]" or "!svc" matches only that folder', () => {
     expect(escapeGlob('[ab]')).toBe('\\[ab\\]');
-    expect(escapeGlob('!svc')).toBe('\\!svc');
-    expect(coveredByGlobs('[ab]', [escapeGlob('[ab]')])).toBe(true);
-    expect(coveredByGlobs('a', [escapeGlob('[ab]')])).toBe(false);
-    expect(coveredByGlobs('!svc', [escapeGlob('!svc')])).toBe(true);
-    expect(coveredByGlobs('x{1,2}', [escapeGlob('x{1,2}')])).toBe(true);
-    expect(coveredByGlobs('x1', [escapeGlob('x{1,2}')])).toBe(false);
+    // pnpm 12 refuses `\!`, `\+` and `\@`; pnpm 10 reads them bare as literals too
+    expect(escapeGlob('a(b)+c@d!e*?')).toBe('a\\(b\\)+c@d!e\\*\\?');
+    expect(escapeGlob('a\\b')).toBeUndefined();
+    expect(coveredByGlobs('[ab]', [escapeGlob('[ab]')!])).toBe(true);
+    expect(coveredByGlobs('a', [escapeGlob('[ab]')!])).toBe(false);
+    expect(coveredByGlobs('a(b)+c@d!e', [escapeGlob('a(b)+c@d!e')!])).toBe(true);
+    expect(coveredByGlobs('x{1,2}', [escapeGlob('x{1,2}')!])).toBe(true);
+    expect(coveredByGlobs('x1', [escapeGlob('x{1,2}')!])).toBe(false);
   });
 
   it('prefers services/ over apps/ for services, and needs a glob for either', () => {
@@ -122,13 +124,18 @@ describe('monorepo plans', () => {
   });
 
   it.each([
-    ['!svc', "\\!svc"],
     ['[ab]', '\\[ab\\]'],
+    ['a(b)+c', 'a\\(b\\)+c'],
   ])('a folder named %s at the root is registered with its name escaped', async (name, glob) => {
     const ws = await pnpmWorkspace("packages:\n  - 'apps/*'\n");
     const plan = await planMonorepo(ws, path.join(root, name));
     expect(pnpmPackages(plan.rootEdit!.after)).toEqual(['apps/*', glob]);
     expect(coveredByGlobs(name, pnpmPackages(plan.rootEdit!.after)!)).toBe(true);
+  });
+
+  it.each(['!svc', '!x/svc', 'a\\b'])('in a pnpm workspace, %s (no glob every pnpm reads literally) is refused before writing, exit 2', async (target) => {
+    const ws = await pnpmWorkspace("packages:\n  - 'apps/*'\n");
+    await expect(planMonorepo(ws, path.join(root, target))).rejects.toMatchObject({ code: 'WORKSPACE_GLOB_UNSAFE', exitCode: 2 });
   });
 
   it.each([
