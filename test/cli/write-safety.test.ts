@@ -164,6 +164,19 @@ describe('targets and names', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
+  it.each([
+    ['a control character', '\u0015svc'],
+    ['an escape sequence', 'svc\u001b[2J'],
+    ['a bidi override', 'svc\u202egpj'],
+  ])('a package name (--name) with %s is refused (exit 2), printed escaped, nothing written', async (_, name) => {
+    const r = await runCli(['svc', ...T, '--name', name], { cwd });
+    expect(r.exitCode).toBe(2);
+    const line = oneLine(r.stderr);
+    expect(line).toMatch(/^error: .*name/);
+    expect(line).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
   it('the next step for a folder named -x cannot be read as an option', async () => {
     const r = await runCli([...T, '--name', 'x', '--', '-x'], { cwd });
     expect(r.exitCode).toBe(0);
