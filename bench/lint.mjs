@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const REPO = path.join(fileURLToPath(new URL('.', import.meta.url)), '..');
-const RULES = 'templates/_shared/eslint/loop-rules';
+const RULES = 'templates/_shared/base/eslint/loop-rules';
 const { values, positionals } = parseArgs({ options: { baseline: { type: 'string', default: '42c8201' }, reps: { type: 'string', default: '5' } }, allowPositionals: true });
 const project = positionals[0];
 if (!project) {

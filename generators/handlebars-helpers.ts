@@ -5,13 +5,14 @@ import { jsonString, markdownText, quote, tsString } from './encode.js';
  * alike: they encode a value for its place, so the helpers are the only encoding that happens:
  * `md` (Markdown text), `json` (a JSON string), `tsString` (a double-quoted TypeScript string),
  * `quote` (a single-quoted one, the style of the templates), `ident` (an identifier, checked),
- * `comment` (text inside a comment, checked); `concat` only joins values for one of them.
+ * `comment` (text inside a comment, checked); `concat` only joins values for one of them;
+ * `eq` only compares, for a section that one option value has (`{{#if (eq options.mode 'webhook')}}`).
  * Registered on the full Handlebars (generators/handlebars.ts) and on its runtime, which runs the
  * templates the build precompiled (generators/handlebars-runtime.ts).
  */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-export const HELPERS: Record<string, (...args: unknown[]) => string> = {
+export const HELPERS: Record<string, (...args: unknown[]) => string | boolean> = {
   md: (value) => markdownText(String(value)),
   json: (value) => jsonString(String(value)),
   tsString: (value) => tsString(String(value)),
@@ -27,6 +28,7 @@ export const HELPERS: Record<string, (...args: unknown[]) => string> = {
     return text;
   },
   concat: (...args) => args.slice(0, -1).map(String).join(''),
+  eq: (a, b) => a === b,
 };
 
 /**

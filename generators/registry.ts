@@ -17,19 +17,36 @@ export interface TemplateOption {
   readonly choices?: readonly { readonly value: string; readonly title: string }[];
   readonly default: string | boolean;
   /** the option exists only when another option of the template has this value */
-  readonly when?: { readonly key: string; readonly value: string | boolean };
+  readonly when?: OptionCondition;
+}
+
+/** A condition on one option's value: the option exists, or a layer applies, only then. */
+export interface OptionCondition {
+  readonly key: string;
+  readonly value: string | boolean;
 }
 
 /**
- * Files a template takes verbatim from another template folder at render time, so a convention
- * (the loop ruleset, the HTTP drain) is written once. The template's own files win over borrowed
- * ones. `templates/_shared` holds what every template borrows.
+ * The named layers under `templates/_shared/<name>/`: folders of files that several templates are
+ * built from, so a convention (the loop ruleset, the HTTP drain) is written once. A template lists
+ * the layers it takes; every file of a layer is taken.
  */
-export interface Borrowed {
-  readonly from: string;
-  /** paths relative to `from`; absent means every file of it */
-  readonly files?: readonly string[];
-  readonly when?: { readonly key: string; readonly value: string | boolean };
+export const LAYERS = {
+  base: 'what every project has: the loop ruleset and its ESLint config, the dependency/Dockerfile check, startup config reading, logging, the TypeScript and vitest setup, the loop-delay guard',
+  telemetry: 'the OpenTelemetry preload (src/telemetry.ts), its SDK setup and test collector, with --telemetry otel',
+  http: 'serving HTTP on Fastify: the drain plugin, the /live and /ready probes, the shared schemas, the slow-client test helper',
+  'cpu-pool': 'the CPU-bound example task the piscina pool runs on a worker thread (src/workers/hash.ts)',
+  'service-tests': 'test helpers that start the built service as production does and stand in for its HTTP upstream',
+  'fatal-fixture': 'the test preload that raises an unhandled rejection, for the exit-1 lifecycle test (R4.7)',
+  queue: 'the tests of a job queue that several worker processes share (the same for PostgreSQL and Redis)',
+} as const;
+
+export type LayerName = keyof typeof LAYERS;
+
+/** One layer a template is built from, always or only with an option value. */
+export interface LayerUse {
+  readonly name: LayerName;
+  readonly when?: OptionCondition;
 }
 
 export interface TemplateDefinition {
@@ -38,17 +55,22 @@ export interface TemplateDefinition {
   readonly description: string;
   readonly guarantees: readonly string[];
   readonly options: readonly TemplateOption[];
-  readonly borrow?: readonly Borrowed[];
+  /**
+   * The layers laid under the template's own files, in order. A file may come from one place
+   * only: a template file (base or option overlay) that replaces a layer's file, or an overlay
+   * that replaces a base file, is listed in `overrides` with the reason (test/unit/layers.test.ts).
+   */
+  readonly layers: readonly LayerUse[];
+  /** output paths (as in the generated project) this template provides over a layer's or its base's file on purpose, with why */
+  readonly overrides?: Readonly<Record<string, string>>;
+  /**
+   * Until the stop helper moves to the base layer: files still taken from the http-fastify
+   * folder. Nothing else may be taken from a sibling template; this goes with that move.
+   */
+  readonly borrow?: readonly { readonly from: 'http-fastify'; readonly files: readonly string[] }[];
   /** whether the service answers HTTP (its Dockerfile exposes a port and checks /live): always, or with an option value */
-  readonly http: boolean | { readonly key: string; readonly value: string | boolean };
+  readonly http: boolean | OptionCondition;
 }
-
-/**
- * What every generated project has in common (templates/_shared): the loop ruleset
- * (eslint/loop-rules) with its ESLint config, the dependency/Dockerfile check, startup config
- * reading (src/startup/env.ts), the TypeScript and vitest setup, and the loop-delay guard.
- */
-const SHARED = { from: '_shared' } as const satisfies Borrowed;
 
 /**
  * `--telemetry`: the same row on every template. `none` is the default: a new service starts with
@@ -68,7 +90,7 @@ const TELEMETRY = {
 } as const satisfies TemplateOption;
 
 /** The preload that starts the SDK (src/telemetry.ts) and its tests, with --telemetry otel. */
-const SHARED_TELEMETRY = { from: '_shared-telemetry', when: { key: 'telemetry', value: 'otel' } } as const satisfies Borrowed;
+const TELEMETRY_LAYER = { name: 'telemetry', when: { key: 'telemetry', value: 'otel' } } as const satisfies LayerUse;
 
 export const TEMPLATES = [
   {
@@ -82,7 +104,7 @@ export const TEMPLATES = [
       'second signal, shutdown timeout or fatal error: exit 1',
     ],
     options: [TELEMETRY],
-    borrow: [SHARED, SHARED_TELEMETRY],
+    layers: [{ name: 'base' }, TELEMETRY_LAYER, { name: 'http' }, { name: 'cpu-pool' }, { name: 'service-tests' }, { name: 'fatal-fixture' }],
     http: true,
   },
   {
@@ -117,21 +139,18 @@ export const TEMPLATES = [
       },
       TELEMETRY,
     ],
-    borrow: [
-      SHARED,
-      SHARED_TELEMETRY,
-      {
-        from: 'http-fastify',
-        files: [
-          'src/startup/stop.ts',
-          'src/workers/hash.ts',
-          'test/helpers/service.ts',
-          'test/helpers/slow-client.ts',
-          'test/helpers/fake-upstream.ts',
-        ],
-      },
-      { from: 'http-fastify', files: ['src/plugins/drain.ts', 'src/routes/health.ts', 'src/schemas.ts'], when: { key: 'mode', value: 'webhook' } },
+    layers: [
+      { name: 'base' },
+      TELEMETRY_LAYER,
+      { name: 'cpu-pool' },
+      { name: 'service-tests' },
+      { name: 'http', when: { key: 'mode', value: 'webhook' } },
     ],
+    overrides: {
+      'src/logger.ts': 'the bot redacts its token from every log line, which the base logger cannot know',
+      'eslint.config.js': 'the base config plus the grammY rules (polling only in src/polling.ts), a second entry point (src/set-webhook.ts) and the pool in src/resources.ts',
+    },
+    borrow: [{ from: 'http-fastify', files: ['src/startup/stop.ts'] }],
     http: { key: 'mode', value: 'webhook' },
   },
   {
@@ -158,18 +177,13 @@ export const TEMPLATES = [
       },
       TELEMETRY,
     ],
-    borrow: [
-      SHARED,
-      SHARED_TELEMETRY,
-      {
-        from: 'http-fastify',
-        files: [
-          'test/fixtures/reject-on-stdin.mjs',
-        ],
-      },
+    layers: [
+      { name: 'base' },
+      TELEMETRY_LAYER,
+      { name: 'fatal-fixture' },
       // the tests of a queue that several processes share, the same for both servers
-      { from: '_shared-queue', when: { key: 'source', value: 'postgres' } },
-      { from: '_shared-queue', when: { key: 'source', value: 'redis' } },
+      { name: 'queue', when: { key: 'source', value: 'postgres' } },
+      { name: 'queue', when: { key: 'source', value: 'redis' } },
     ],
     http: false,
   },
@@ -198,7 +212,7 @@ export function allOptions(): TemplateOption[] {
   return [...byKey.values()];
 }
 
-/** Whether an option (or a borrowed set of files) applies given the values chosen so far. */
+/** Whether an option (or a layer) applies given the values chosen so far. */
 export function optionApplies(option: { readonly when?: TemplateOption['when'] }, values: OptionValues): boolean {
   return option.when === undefined || values[option.when.key] === option.when.value;
 }
@@ -209,7 +223,13 @@ export function servesHttp(id: TemplateId, values: OptionValues): boolean {
   return typeof http === 'boolean' ? http : values[http.key] === http.value;
 }
 
-export function borrowedFiles(id: TemplateId): readonly Borrowed[] {
+/** The layers a template is built from with these options, in order. */
+export function templateLayers(id: TemplateId, values: OptionValues): LayerName[] {
+  const uses: readonly LayerUse[] = findTemplate(id)?.layers ?? [];
+  return [...new Set(uses.filter((use) => optionApplies(use, values)).map((use) => use.name))];
+}
+
+export function borrowedFiles(id: TemplateId): NonNullable<TemplateDefinition['borrow']> {
   return findTemplate(id)?.borrow ?? [];
 }
 

@@ -6,12 +6,12 @@ import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
 import { byPath, type PlannedCreate } from './write.js';
-import { borrowedFiles, optionApplies, servesHttp, templateOptions, type OptionValues, type TemplateId } from './registry.js';
+import { borrowedFiles, servesHttp, templateLayers, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
 /**
  * One file of the project to be written (the write engine's PlannedCreate, as bytes), and where
- * it comes from, for --dry-run: `templates/_shared/Dockerfile.hbs (layer _shared, rendered)`,
- * `templates/worker/_options/source/redis/README.md.hbs (option source=redis, rendered)`, ...
+ * it comes from, for --dry-run: `templates/_shared/base/Dockerfile.hbs (layer base), rendered`,
+ * `templates/worker/_options/source/redis/src/queue/redis.ts (option source=redis), verbatim`, ...
  * Absent for a file create-loopsvc writes itself (the package manager's files, the record).
  */
 export type PlannedFile = PlannedCreate & { contents: Buffer; origin?: string };
@@ -62,6 +62,8 @@ export function templateData(request: RenderRequest): TemplateData {
 /** What every template may say about Node (generators/node-policy.ts), for README and Dockerfile. */
 const NODE_DATA = { activeLts: NODE_POLICY.activeLts, engines: NODE_ENGINES, supported: NODE_SUPPORTED_TEXT } as const;
 
+/** The named layers several templates are built from: `_shared/<layer>/…` (generators/registry.ts LAYERS). */
+export const LAYERS_DIR = '_shared';
 /** Per-option overlays: `_options/<key>/<value>/…`, laid over the base files when chosen. */
 const OPTIONS_DIR = '_options';
 /** Files of the `add` sub-generators (`_add/<kind>/…`): rendered by `create-loopsvc add`, never copied. */
@@ -134,29 +136,28 @@ function listFilesSync(root: string, prefix: string): string[] {
 }
 
 /** A folder to take files from, which of its files to take, and why it is taken (for --dry-run). */
-interface Layer {
+export interface Source {
   root: string;
   files: string[];
-  /** `layer _shared`, `borrowed from http-fastify`, `template worker`, `option source=redis` */
+  /** `layer base`, `template worker`, `option source=redis`, `borrowed from http-fastify` */
   why: string;
 }
 
 /**
  * The sources of a render, in order (a later file replaces an earlier one; package.json files
- * merge): files borrowed from other templates, the template's base (without its overlays), then
- * the overlay of each chosen option value in registry order.
+ * merge): the template's layers as the registry lists them, the template's base (without its
+ * overlays), then the overlay of each chosen option value in registry order. Which of them may
+ * provide the same file is declared in the registry and checked by test/unit/layers.test.ts.
  */
-async function layers(template: TemplateId, options: OptionValues): Promise<Layer[]> {
+export async function renderSources(template: TemplateId, options: OptionValues): Promise<Source[]> {
   const root = path.join(TEMPLATES_DIR, template);
-  const borrowed = await Promise.all(
-    borrowedFiles(template)
-      .filter((b) => optionApplies(b, options))
-      .map(async (b) => {
-        const from = path.join(TEMPLATES_DIR, b.from);
-        const why = b.from.startsWith('_') ? `layer ${b.from}` : `borrowed from ${b.from}`;
-        return { root: from, files: b.files ? [...b.files] : await listFiles(from), why };
-      }),
+  const layers = await Promise.all(
+    templateLayers(template, options).map(async (name) => {
+      const from = path.join(TEMPLATES_DIR, LAYERS_DIR, name);
+      return { root: from, files: await listFiles(from), why: `layer ${name}` };
+    }),
   );
+  const borrowed = borrowedFiles(template).map((b) => ({ root: path.join(TEMPLATES_DIR, b.from), files: [...b.files], why: `borrowed from ${b.from}` }));
   const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))), why: `template ${template}` };
   const overlays = await Promise.all(
     templateOptions(template)
@@ -166,13 +167,13 @@ async function layers(template: TemplateId, options: OptionValues): Promise<Laye
         return { root: overlay, files: await listFiles(overlay), why: `option ${o.key}=${String(options[o.key])}` };
       }),
   );
-  return [...borrowed, base, ...overlays];
+  return [...layers, ...borrowed, base, ...overlays];
 }
 
 /** Render every file of a template, with its chosen options, into memory in a stable order. */
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
   const sources = new Map<string, Array<{ raw: Buffer; from: string }>>();
-  for (const layer of await layers(template, data.options)) {
+  for (const layer of await renderSources(template, data.options)) {
     for (const file of layer.files) {
       const taken = { raw: readFileSync(path.join(layer.root, file)), from: `${templatePath(path.join(layer.root, file))} (${layer.why})` };
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), taken] : [taken]);

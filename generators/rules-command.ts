@@ -11,7 +11,7 @@ import { installCommandLine, pmCommands, type PackageManager } from './package-m
 import { projectPackageManager } from './workspace.js';
 import { applyPlan, checkPlan, planWrites, recoverInterrupted, type ApplyHooks, type PlannedWrite } from './write.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
-import { TEMPLATES_DIR } from './render.js';
+import { LAYERS_DIR, TEMPLATES_DIR } from './render.js';
 import { lineDiff } from './rules/line-diff.js';
 import { versionOf } from './versions.js';
 
@@ -212,10 +212,10 @@ function parsePackageJson(text: string, target: string): PackageJson {
 
 /**
  * The ruleset and the check script, at the paths generated projects have them too
- * (templates/_shared is laid under every template).
+ * (the base layer, templates/_shared/base, is laid under every template).
  */
 async function vendoredFiles(): Promise<PlannedWrite[]> {
-  const shared = path.join(TEMPLATES_DIR, '_shared');
+  const shared = path.join(TEMPLATES_DIR, LAYERS_DIR, 'base');
   const rulesRoot = path.join(shared, RULES_DIR);
   const entries = await readdir(rulesRoot, { recursive: true, withFileTypes: true });
   const files = entries

@@ -110,10 +110,13 @@ describe('generating', () => {
         }),
     );
     // one of each kind of source
-    expect(origins.get('Dockerfile')).toBe('templates/_shared/Dockerfile.hbs (layer _shared), rendered');
+    expect(origins.get('Dockerfile')).toBe('templates/_shared/base/Dockerfile.hbs (layer base), rendered');
     expect(origins.get('src/bot.ts')).toBe('templates/telegram-grammy/src/bot.ts (template telegram-grammy), verbatim');
-    expect(origins.get('src/routes/health.ts')).toBe('templates/http-fastify/src/routes/health.ts (borrowed from http-fastify), verbatim');
-    expect(origins.get('README.md')).toBe('templates/telegram-grammy/_options/mode/webhook/README.md.hbs (option mode=webhook), rendered');
+    expect(origins.get('src/routes/health.ts')).toBe('templates/_shared/http/src/routes/health.ts (layer http), verbatim');
+    expect(origins.get('src/routes/webhook.ts')).toBe('templates/telegram-grammy/_options/mode/webhook/src/routes/webhook.ts (option mode=webhook), verbatim');
+    // one README and one .env.example per template, with a section per option value
+    expect(origins.get('README.md')).toBe('templates/telegram-grammy/README.md.hbs (template telegram-grammy), rendered');
+    expect(origins.get('.env.example')).toBe('templates/telegram-grammy/_env.example.hbs (template telegram-grammy), rendered');
     expect(origins.get('package.json')).toMatch(/^templates\/telegram-grammy\/package\.json \(template telegram-grammy\) \+ templates\/telegram-grammy\/_options\/mode\/webhook\/package\.json \(option mode=webhook\), merged/);
     expect(origins.get('.loopsvc.json')).toBe('written by create-loopsvc');
 

@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { describe, it } from 'vitest';
 import { loadPlugin } from './helpers.js';
 
-// RuleTester cases for each custom rule of the loopsvc plugin (templates/_shared/eslint/loop-rules/rules).
+// RuleTester cases for each custom rule of the loopsvc plugin (templates/_shared/base/eslint/loop-rules/rules).
 // Type-aware behaviour (a user's own *Sync function) is covered by the corpus test.
 
 RuleTester.describe = describe;

@@ -4,8 +4,8 @@ import type { Linter } from 'eslint';
 
 export const RULES_TEST_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(RULES_TEST_DIR, '../..');
-export const LOOP_RULES_DIR = path.join(REPO, 'templates/_shared/eslint/loop-rules');
-export const CHECK_LOOP = path.join(REPO, 'templates/_shared/scripts/check-loop.mjs');
+export const LOOP_RULES_DIR = path.join(REPO, 'templates/_shared/base/eslint/loop-rules');
+export const CHECK_LOOP = path.join(REPO, 'templates/_shared/base/scripts/check-loop.mjs');
 
 export interface LoopRulesOptions {
   tsconfigRootDir?: string;

@@ -9,7 +9,7 @@ import { planProject } from '../../generators/service-generator.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 type CheckDockerfile = (text: string, where?: string) => string[];
-const { checkDockerfile } = (await import(pathToFileURL(path.join(REPO_ROOT, 'templates/_shared/scripts/check-loop.mjs')).href)) as { checkDockerfile: CheckDockerfile };
+const { checkDockerfile } = (await import(pathToFileURL(path.join(REPO_ROOT, 'templates/_shared/base/scripts/check-loop.mjs')).href)) as { checkDockerfile: CheckDockerfile };
 
 const MANAGERS: Array<{ pm: PackageManager; version: string; install: RegExp; prune: RegExp }> = [
   { pm: 'npm', version: '11.19.1', install: /^RUN npm ci$/m, prune: /^RUN npm prune --omit=dev$/m },
