@@ -68,6 +68,12 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
     expect(modules.filter((m) => m.startsWith('prompts-'))).toEqual([]);
     expect(modules).not.toContain('node:child_process');
+    // the precompiled templates load per folder: the shared ones and this template's own, not
+    // another template's, nor those of `add` (each was parsed by every run when they were one chunk)
+    const hbs = modules.filter((m) => m.startsWith('hbs-')).map((m) => m.replace(/-[A-Z0-9]+\.mjs$/, ''));
+    expect(hbs).toContain('hbs-http-fastify');
+    for (const chunk of hbs) expect(chunk).toMatch(/^hbs-(_shared|http-fastify)(-|$)/);
+    expect(hbs.filter((chunk) => chunk.includes('_add'))).toEqual([]);
   });
 
   it('--help loads no template code at all', async () => {
