@@ -46,6 +46,8 @@ module.registerHooks({
     return resolved;
   },
 });
+// Node's own modules, which an import of a built-in can pull in behind it
+process.on('exit', () => appendFileSync(${JSON.stringify(log)}, process.moduleLoadList.map((m) => 'internal: ' + m + '\\n').join('')));
 `,
   );
 });
@@ -74,6 +76,9 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     expect(hbs).toContain('hbs-http-fastify');
     for (const chunk of hbs) expect(chunk).toMatch(/^hbs-(_shared|http-fastify)(-|$)/);
     expect(hbs.filter((chunk) => chunk.includes('_add'))).toEqual([]);
+    // node:util's lazy exports (worker_threads, its diff): an ES import of node:util loads them all
+    expect(modules).toContain('internal: NativeModule internal/util/parse_args/parse_args');
+    expect(modules).not.toContain('internal: NativeModule worker_threads');
   });
 
   it('--help loads no template code at all', async () => {
