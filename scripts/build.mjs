@@ -31,9 +31,20 @@ const jsoncParserEsm = {
 const precompiled = {
   name: 'precompiled-templates',
   setup(b) {
+    let made;
+    const make = () => (made ??= precompiledTemplatesModule(fileURLToPath(new URL('../templates/', import.meta.url))));
     b.onLoad({ filter: /[\\/]generators[\\/]precompiled-templates\.ts$/ }, async (args) => {
-      const { code, files } = await precompiledTemplatesModule(fileURLToPath(new URL('../templates/', import.meta.url)));
-      return { contents: code, loader: 'js', watchFiles: [args.path, ...files] };
+      const { index, files } = await make();
+      return { contents: index, loader: 'js', watchFiles: [args.path, ...files] };
+    });
+    // one chunk per templates/ folder, imported by the index only when one of its files renders
+    // (named hbs-<folder>, as dist/hbs-worker-_options-source-redis-<hash>.mjs)
+    const chunkName = (group) => `hbs-${group.replaceAll('/', '-')}`;
+    b.onResolve({ filter: /^loopsvc-precompiled:/ }, (args) => ({ path: chunkName(args.path.slice(args.path.indexOf(':') + 1)), namespace: 'loopsvc-precompiled' }));
+    b.onLoad({ filter: /.*/, namespace: 'loopsvc-precompiled' }, async (args) => {
+      const { groups } = await make();
+      const group = [...groups.keys()].find((g) => chunkName(g) === args.path);
+      return { contents: groups.get(group), loader: 'js' };
     });
   },
 };

@@ -1,6 +1,11 @@
 // The build's precompiled `.hbs` templates (see generators/precompiled-templates.ts): every
 // template under templates/ compiled with the options the CLI compiles with, keyed by the SHA-256
-// of its source, as the source text of an ES module the bundle includes in place of the empty map.
+// of its source. The specifications go into one module per folder that holds .hbs files
+// (`_shared`, `http-fastify`, `worker/_options/source/redis`, ...), each loaded only when one of
+// its templates is rendered: all of them
+// together were about 110 KiB that every run parsed, for the two or three files it renders. The
+// index module the bundle includes in place of the empty map holds only the hashes, each with a
+// loader of its specification.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,15 +14,31 @@ import Handlebars from 'handlebars';
 /** generators/handlebars-helpers.ts COMPILE_OPTIONS (test/unit/handlebars.test.ts keeps them equal) */
 export const PRECOMPILE_OPTIONS = { noEscape: true, strict: true };
 
-/** @param {string} templatesDir */
-export async function precompiledTemplatesModule(templatesDir, options = PRECOMPILE_OPTIONS) {
+/** How the index imports a group's module: scripts/build.mjs resolves these to its chunks. */
+export const groupSpecifier = (group) => `loopsvc-precompiled:${group}`;
+
+/**
+ * @param {string} templatesDir
+ * @returns {Promise<{ count: number, files: string[], index: string, groups: Map<string, string> }>}
+ */
+export async function precompiledTemplatesModule(templatesDir, options = PRECOMPILE_OPTIONS, specifier = groupSpecifier) {
   const entries = await readdir(templatesDir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.hbs')).map((e) => path.join(e.parentPath, e.name)).sort();
-  const rows = new Map();
+  const byGroup = new Map();
+  const groupOf = new Map();
   for (const file of files) {
     const source = await readFile(file, 'utf8');
-    rows.set(createHash('sha256').update(source).digest('hex'), Handlebars.precompile(source, options));
+    const hash = createHash('sha256').update(source).digest('hex');
+    if (groupOf.has(hash)) continue; // the same source twice: one specification serves both
+    const group = path.relative(templatesDir, path.dirname(file)).split(path.sep).join('/');
+    groupOf.set(hash, group);
+    if (!byGroup.has(group)) byGroup.set(group, []);
+    byGroup.get(group).push(`  [${JSON.stringify(hash)}, ${Handlebars.precompile(source, options)}],`);
   }
-  const body = [...rows].map(([hash, spec]) => `  [${JSON.stringify(hash)}, ${spec}],`).join('\n');
-  return { count: rows.size, files, code: `export const PRECOMPILED = new Map([\n${body}\n]);\n` };
+  const groups = new Map([...byGroup].map(([group, rows]) => [group, `export default new Map([\n${rows.join('\n')}\n]);\n`]));
+  const names = [...byGroup.keys()];
+  const loaders = names.map((group, n) => `const load${n} = () => import(${JSON.stringify(specifier(group))});`);
+  const rows = [...groupOf].map(([hash, group]) => `  [${JSON.stringify(hash)}, () => load${names.indexOf(group)}().then((m) => m.default.get(${JSON.stringify(hash)}))],`);
+  const index = `${loaders.join('\n')}\nexport const PRECOMPILED = new Map([\n${rows.join('\n')}\n]);\n`;
+  return { count: groupOf.size, files, index, groups };
 }

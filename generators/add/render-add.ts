@@ -51,7 +51,7 @@ async function template(kind: AddKind, file: string): Promise<Compiled> {
   let compiled = cache.get(key);
   if (!compiled) {
     const source = await readFile(path.join(TEMPLATES_DIR, KINDS[kind].template, ADD_DIR, kind, file), 'utf8');
-    compiled = compileTemplate<EntryData | IndexData>(source);
+    compiled = await compileTemplate<EntryData | IndexData>(source);
     cache.set(key, compiled);
   }
   return compiled;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import valid from 'semver/functions/valid.js';
 import { EXIT, LoopsvcError } from '../errors.js';
 import { isPackageManager, type PackageManager } from '../package-manager.js';
 import { findTemplate, type OptionValues, type TemplateId } from '../registry.js';
@@ -75,6 +74,8 @@ export async function readRecord(serviceDir: string): Promise<ServiceRecord | un
   } catch {
     throw broken('not JSON');
   }
+  // semver loads here, for `update`: generation writes a record but never reads one
+  const { default: valid } = await import('semver/functions/valid.js');
   if (data.generator !== 'create-loopsvc' || typeof data.version !== 'string' || valid(data.version) === null) throw broken('no generator and version');
   if (typeof data.template !== 'string' || !findTemplate(data.template)) throw broken(`unknown template ${JSON.stringify(data.template)}`);
   if (typeof data.name !== 'string' || typeof data.pm !== 'string' || !isPackageManager(data.pm)) throw broken('no package name or package manager');

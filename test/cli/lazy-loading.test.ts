@@ -16,6 +16,8 @@ const HEAVY = {
   'the Handlebars compiler': 'Parse error on line',
   acorn: 'ecmaVersion',
   yaml: 'YAMLParseError',
+  // semver's constants, under every semver function: for update, rules and monorepo mode only
+  semver: 'SEMVER_SPEC_VERSION',
 } as const;
 
 async function chunkOf(marker: string): Promise<string> {
@@ -44,6 +46,8 @@ module.registerHooks({
     return resolved;
   },
 });
+// Node's own modules, which an import of a built-in can pull in behind it
+process.on('exit', () => appendFileSync(${JSON.stringify(log)}, process.moduleLoadList.map((m) => 'internal: ' + m + '\\n').join('')));
 `,
   );
 });
@@ -73,12 +77,21 @@ describe('what the bundle holds', () => {
 });
 
 describe.runIf(typeof (await import('node:module')).registerHooks === 'function')('what each command loads', () => {
-  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, prompts or child_process', async () => {
+  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, semver, prompts or child_process', async () => {
     const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git']);
     expect(modules.some((m) => m.startsWith('handlebars-runtime-'))).toBe(true);
     for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
     expect(modules.filter((m) => m.startsWith('prompts-'))).toEqual([]);
     expect(modules).not.toContain('node:child_process');
+    // the precompiled templates load per folder: the shared ones and this template's own, not
+    // another template's, nor those of `add` (each was parsed by every run when they were one chunk)
+    const hbs = modules.filter((m) => m.startsWith('hbs-')).map((m) => m.replace(/-[A-Z0-9]+\.mjs$/, ''));
+    expect(hbs).toContain('hbs-http-fastify');
+    for (const chunk of hbs) expect(chunk).toMatch(/^hbs-(_shared|http-fastify)(-|$)/);
+    expect(hbs.filter((chunk) => chunk.includes('_add'))).toEqual([]);
+    // node:util's lazy exports (worker_threads, its diff): an ES import of node:util loads them all
+    expect(modules).toContain('internal: NativeModule internal/util/parse_args/parse_args');
+    expect(modules).not.toContain('internal: NativeModule worker_threads');
   });
 
   it('--help loads no template code at all', async () => {

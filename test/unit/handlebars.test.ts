@@ -12,16 +12,20 @@ import { REPO_ROOT } from '../helpers/paths.js';
 
 // The map the bundle gets from scripts/build.mjs, filled and emptied by the tests below (the
 // sources, which the other tests run, have an empty one: everything is compiled at run time).
-const precompiled = vi.hoisted(() => new Map<string, object>());
+type Loaders = Map<string, () => Promise<object | undefined>>;
+const precompiled = vi.hoisted(() => new Map() as Map<string, () => Promise<object | undefined>>);
 vi.mock('../../generators/precompiled-templates.js', () => ({ PRECOMPILED: precompiled }));
 
-async function loadBuildMap(): Promise<Map<string, object>> {
-  const { code } = await precompiledTemplatesModule(TEMPLATES_DIR);
-  const dir = path.join(REPO_ROOT, 'node_modules', '.vitest-precompiled');
+/** The build's index and group modules, written as files (each group is its own module, as in dist/). */
+async function loadBuildMap(): Promise<Loaders> {
+  const dir = path.join(REPO_ROOT, 'node_modules', '.vitest-precompiled', String(process.pid));
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `templates-${process.pid}.mjs`);
-  await writeFile(file, code);
-  return ((await import(pathToFileURL(file).href)) as { PRECOMPILED: Map<string, object> }).PRECOMPILED;
+  const groupFile = (group: string) => path.join(dir, `group-${group.replaceAll('/', '+')}.mjs`);
+  const { index, groups } = await precompiledTemplatesModule(TEMPLATES_DIR, PRECOMPILE_OPTIONS, (group) => pathToFileURL(groupFile(group)).href);
+  for (const [group, code] of groups) await writeFile(groupFile(group), code);
+  const file = path.join(dir, 'index.mjs');
+  await writeFile(file, index);
+  return ((await import(pathToFileURL(file).href)) as { PRECOMPILED: Loaders }).PRECOMPILED;
 }
 
 async function hbsSources(): Promise<string[]> {
@@ -34,13 +38,21 @@ describe('templates precompiled by the build', () => {
     expect(PRECOMPILE_OPTIONS).toEqual(COMPILE_OPTIONS);
   });
 
+  it('are split by folder: the index holds no specification, each folder\'s module holds that folder\'s', async () => {
+    const { index, groups } = await precompiledTemplatesModule(TEMPLATES_DIR);
+    expect(index).not.toContain('"main":function');
+    const folders = new Set((await hbsSources()).map((file) => path.relative(TEMPLATES_DIR, path.dirname(file)).split(path.sep).join('/')));
+    expect(new Set(groups.keys())).toEqual(folders);
+    for (const code of groups.values()) expect(code).toContain('"main":function');
+  });
+
   it('cover every shipped .hbs file, project and `add` templates alike', async () => {
     precompiled.clear();
     for (const [hash, spec] of await loadBuildMap()) precompiled.set(hash, spec);
     const sources = await hbsSources();
     expect(sources.length).toBeGreaterThan(0);
-    for (const file of sources) expect(precompiledTemplate(await readFile(file, 'utf8')), file).toBeTypeOf('function');
-    expect(precompiledTemplate('{{name}} edited since the build')).toBeUndefined();
+    for (const file of sources) expect(await precompiledTemplate(await readFile(file, 'utf8')), file).toBeTypeOf('function');
+    expect(await precompiledTemplate('{{name}} edited since the build')).toBeUndefined();
     precompiled.clear();
   });
 

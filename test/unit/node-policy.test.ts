@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import satisfies from 'semver/functions/satisfies.js';
 import { describe, expect, it } from 'vitest';
 import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT, nodeVersionNote, runsGeneratedProject } from '../../generators/node-policy.js';
 import { optionMatrix, TEMPLATE_IDS } from '../../generators/registry.js';
@@ -13,6 +14,14 @@ describe('the Node policy', () => {
     expect(NODE_ENGINES).toBe('^22.22.2 || ^24.15.0 || >=26.0.0');
     for (const ok of ['22.22.2', '22.23.5', '24.15.0', '24.22.3', '26.12.1', '28.1.0']) expect(runsGeneratedProject(ok), ok).toBe(true);
     for (const no of ['v20.20.2', '22.19.0', '24.14.0', '23.11.0', '25.2.0', '21.7.3']) expect(runsGeneratedProject(no), no).toBe(false);
+  });
+
+  it('answers what semver answers for the engines range, without loading semver (every run asks)', () => {
+    const versions = ['v22.22.2', '26.0.0-pre', 'v27.0.0-nightly20261201abc', '26.1.0+build.5', ' 24.15.1 ', '22.22', 'x', '', '01.2.3'];
+    for (const major of [18, 20, 21, 22, 23, 24, 25, 26, 27, 30, 100]) {
+      for (const minor of [0, 14, 15, 16, 22, 23]) for (const patch of [0, 1, 2, 3]) versions.push(`${major}.${minor}.${patch}`);
+    }
+    for (const version of versions) expect(runsGeneratedProject(version), JSON.stringify(version)).toBe(satisfies(version.trim().replace(/^v/, ''), NODE_ENGINES));
   });
 
   it('is what every generated variant declares, types against and runs on', async () => {
