@@ -123,7 +123,6 @@ export const TEMPLATES = [
       {
         from: 'http-fastify',
         files: [
-          'src/startup/stop.ts',
           'src/workers/hash.ts',
           'test/helpers/service.ts',
           'test/helpers/slow-client.ts',
