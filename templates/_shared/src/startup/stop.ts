@@ -17,7 +17,8 @@ import { afterDrain } from './after-drain.js';
  * 2. `onStop({ signal, err })` drains and closes. It has `budgetMs`; after a fatal error
  *    `fatalBudgetMs` (default `budgetMs`), since a process in an unknown state should not linger.
  * 3. Work that must outlive the drain (the telemetry flush, src/startup/after-drain.ts) runs in
- *    what is left of the budget.
+ *    what is left of the budget and of `onOverrun.timeoutMs`: close-with-grace's own timer ends
+ *    the process at their sum, whatever still runs.
  * 4. Exit 0 after a signal, 1 after a fatal error.
  *
  * Exit 1 instead: a second signal (or fatal error) during the stop, at once; `onStop` throwing; or
