@@ -115,8 +115,8 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
   };
   const checked = await checkPlan(writes);
   if (options.dryRun) {
-    // each file and where it comes from: a template folder or layer, a borrowed sibling file, an
-    // option's overlay; rendered from .hbs or copied verbatim; or written by create-loopsvc itself
+    // each file and where it comes from: a layer, the template's folder or an option's overlay;
+    // rendered from .hbs or copied verbatim; or written by create-loopsvc itself
     for (const file of plan) io.out(`${path.join(options.dir, file.path)}  ← ${file.origin ?? 'written by create-loopsvc'}`);
     if (mono?.rootEdit) io.out(`${path.relative(io.cwd, mono.rootEdit.file)}: would add ${mono.rootEdit.line}`);
     io.out(`dry run: ${plan.length} files would be written to ${options.dir} (${summary(options)}); nothing was written`);

@@ -63,11 +63,6 @@ export interface TemplateDefinition {
   readonly layers: readonly LayerUse[];
   /** output paths (as in the generated project) this template provides over a layer's or its base's file on purpose, with why */
   readonly overrides?: Readonly<Record<string, string>>;
-  /**
-   * Until the stop helper moves to the base layer: files still taken from the http-fastify
-   * folder. Nothing else may be taken from a sibling template; this goes with that move.
-   */
-  readonly borrow?: readonly { readonly from: 'http-fastify'; readonly files: readonly string[] }[];
   /** whether the service answers HTTP (its Dockerfile exposes a port and checks /live): always, or with an option value */
   readonly http: boolean | OptionCondition;
 }
@@ -150,7 +145,6 @@ export const TEMPLATES = [
       'src/logger.ts': 'the bot redacts its token from every log line, which the base logger cannot know',
       'eslint.config.js': 'the base config plus the grammY rules (polling only in src/polling.ts), a second entry point (src/set-webhook.ts) and the pool in src/resources.ts',
     },
-    borrow: [{ from: 'http-fastify', files: ['src/startup/stop.ts'] }],
     http: { key: 'mode', value: 'webhook' },
   },
   {
@@ -227,10 +221,6 @@ export function servesHttp(id: TemplateId, values: OptionValues): boolean {
 export function templateLayers(id: TemplateId, values: OptionValues): LayerName[] {
   const uses: readonly LayerUse[] = findTemplate(id)?.layers ?? [];
   return [...new Set(uses.filter((use) => optionApplies(use, values)).map((use) => use.name))];
-}
-
-export function borrowedFiles(id: TemplateId): NonNullable<TemplateDefinition['borrow']> {
-  return findTemplate(id)?.borrow ?? [];
 }
 
 /** Every valid combination of a template's options: the test matrix. */

@@ -6,7 +6,7 @@ import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
 import { byPath, type PlannedCreate } from './write.js';
-import { borrowedFiles, servesHttp, templateLayers, templateOptions, type OptionValues, type TemplateId } from './registry.js';
+import { servesHttp, templateLayers, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 
 /**
  * One file of the project to be written (the write engine's PlannedCreate, as bytes), and where
@@ -139,7 +139,7 @@ function listFilesSync(root: string, prefix: string): string[] {
 export interface Source {
   root: string;
   files: string[];
-  /** `layer base`, `template worker`, `option source=redis`, `borrowed from http-fastify` */
+  /** `layer base`, `template worker`, `option source=redis` */
   why: string;
 }
 
@@ -157,7 +157,6 @@ export async function renderSources(template: TemplateId, options: OptionValues)
       return { root: from, files: await listFiles(from), why: `layer ${name}` };
     }),
   );
-  const borrowed = borrowedFiles(template).map((b) => ({ root: path.join(TEMPLATES_DIR, b.from), files: [...b.files], why: `borrowed from ${b.from}` }));
   const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))), why: `template ${template}` };
   const overlays = await Promise.all(
     templateOptions(template)
@@ -167,7 +166,7 @@ export async function renderSources(template: TemplateId, options: OptionValues)
         return { root: overlay, files: await listFiles(overlay), why: `option ${o.key}=${String(options[o.key])}` };
       }),
   );
-  return [...layers, ...borrowed, base, ...overlays];
+  return [...layers, base, ...overlays];
 }
 
 /** Render every file of a template, with its chosen options, into memory in a stable order. */

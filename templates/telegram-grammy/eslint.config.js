@@ -1,6 +1,6 @@
-// ESLint flat config: the shared loop rules (R1-R5 of docs/loop-rules.md, ./eslint/loop-rules, the same as every
-// create-loopsvc template) plus the grammY rules below. Type-aware, so the promise rules see
-// through types: they reject grammY's documented `process.once('SIGINT', () => bot.stop())` (R4.1).
+// ESLint flat config: the loop rules (R1-R5 of docs/loop-rules.md, ./eslint/loop-rules) plus the
+// grammY rules below. Type-aware, so the promise rules see through types: they reject grammY's
+// documented `process.once('SIGINT', () => bot.stop())` (R4.1).
 // The runtime half is the loop-delay guard in the lifecycle tests; `npm run check` covers
 // dependencies and the Dockerfile.
 import { defineConfig } from 'eslint/config';

@@ -15,15 +15,6 @@ import { planProject } from '../../generators/service-generator.js';
 /** package.json is merged from every source by design (generators/render.ts renderPackageJson). */
 const MERGED = new Set(['package.json']);
 
-/**
- * Known until helper h1 folds the mode configs into one: the polling overlay and the runner
- * overlay each ship src/mode-config.ts, and with `--runner` the runner's wins by registry order.
- * Remove this entry with that change; the test then holds it to the rule like any other file.
- */
-const KNOWN_UNDECLARED: Readonly<Record<string, readonly string[]>> = {
-  'telegram-grammy': ['src/mode-config.ts'],
-};
-
 interface Collision {
   file: string;
   from: string[];
@@ -57,7 +48,7 @@ describe('collisions', () => {
 
 describe.each(variants())('$label', ({ template, options }) => {
   it('takes each output path from one source, unless the registry declares the override', async () => {
-    const declared = new Set([...Object.keys(findTemplate(template)?.overrides ?? {}), ...(KNOWN_UNDECLARED[template] ?? [])]);
+    const declared = new Set(Object.keys(findTemplate(template)?.overrides ?? {}));
     const undeclared = collisions(await renderSources(template, options)).filter((c) => !declared.has(c.file));
     expect(undeclared).toEqual([]);
   });
@@ -67,7 +58,7 @@ describe.each(TEMPLATES.map((t) => t.id))('templates/%s overrides', (template) =
   it('each replaces a file in at least one combination of options (none is stale)', async () => {
     const replaced = new Set<string>();
     for (const options of optionMatrix(template)) for (const c of collisions(await renderSources(template, options))) replaced.add(c.file);
-    for (const file of [...Object.keys(findTemplate(template)?.overrides ?? {}), ...(KNOWN_UNDECLARED[template] ?? [])]) {
+    for (const file of Object.keys(findTemplate(template)?.overrides ?? {})) {
       expect(replaced, `${template}: override ${file}`).toContain(file);
     }
   });
@@ -81,9 +72,8 @@ describe('the layers', () => {
     expect([...used].sort()).toEqual(Object.keys(LAYERS).sort());
   });
 
-  it('leave one file borrowed from a sibling template: src/startup/stop.ts, until h1 moves it to the base layer', () => {
-    const borrowed = TEMPLATES.flatMap((t) => ('borrow' in t ? t.borrow.flatMap((b) => b.files.map((f) => `${t.id} ← ${b.from}/${f}`)) : []));
-    expect(borrowed).toEqual(['telegram-grammy ← http-fastify/src/startup/stop.ts']);
+  it('are the only files a template takes from outside its own folder: none from a sibling template', () => {
+    for (const t of TEMPLATES) expect(Object.keys(t).filter((k) => !['id', 'title', 'description', 'guarantees', 'options', 'layers', 'overrides', 'http'].includes(k)), t.id).toEqual([]);
   });
 
   it('appear in --dry-run as `layer <name>`', async () => {

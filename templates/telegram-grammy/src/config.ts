@@ -8,7 +8,7 @@ import { MODE_PROPERTIES, MODE_REQUIRED, modeConfig, type ModeConfig, type ModeE
 // the code: BOT_TOKEN is required.
 //
 // This file holds what every way of running the bot needs; src/mode-config.ts adds the settings
-// of the chosen mode (long polling, the runner, or the webhook server).
+// of the chosen mode (long polling or the webhook server).
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from './startup/env.js';
 

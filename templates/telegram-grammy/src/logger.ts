@@ -8,7 +8,7 @@ const MAY_HOLD_THE_TOKEN = '[redacted: may contain the bot token]';
 
 /**
  * JSON lines on stdout, the same format as Fastify's logger (which is pino too), with the
- * credentials every template censors (./redact.ts: BOT_TOKEN and WEBHOOK_SECRET under their keys,
+ * credentials censored (./redact.ts: BOT_TOKEN and WEBHOOK_SECRET under their keys,
  * the token inside a Bot API URL). The bot token is part of every Bot API URL: grammY keeps it
  * out of its own error messages, but the network error it wraps (HttpError.error) quotes the URL,
  * so that text is redacted; its code (ECONNREFUSED...) stays. `destination` is for tests.

@@ -1,7 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import closeWithGrace from 'close-with-grace';
 import type { Piscina } from 'piscina';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createHandlers } from './jobs/handlers.js';
 import { createJobRunner } from './jobs/job.js';
 import { createLogger, type Logger } from './logger.js';
@@ -9,102 +7,76 @@ import { createSimulatedMailer } from './mailer.js';
 import { createCpuPool } from './pool.js';
 import type { JobSource } from './queue/queue.js';
 import { openSource, SOURCE } from './queue/source.js';
-import { afterDrain } from './startup/after-drain.js';
+import { readConfig } from './startup/env.js';
+import { installStop } from './startup/stop.js';
 
-// R1.2: the only composition root. It reads the config, installs the signal handlers (through
-// close-with-grace) before anything is awaited, opens the job source, starts it and owns the exit
-// code. Every other module only exports factories.
+// R1.2: the only composition root. It reads the config, installs the stop (signal handlers)
+// before anything is awaited, opens the job source, starts it and owns the exit code. Every other
+// module only exports factories.
 
 /** R4.7: after an uncaught error the process is suspect: drain briefly, then exit 1. */
 const FATAL_SHUTDOWN_TIMEOUT_MS = 5_000;
 /** Budget for giving in-flight jobs back to the queue once the shutdown timeout fired. */
 const RELEASE_TIMEOUT_MS = 2_000;
 
-function readConfig(): Config | undefined {
-  try {
-    return loadConfig(process.env); // synchronous, but before the loop starts (R2.3)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`); // one line naming the variable, then exit 1
-    process.exitCode = 1;
-    return undefined;
-  }
-}
-
-function run(config: Config, log: Logger): void {
-  // R4.1: one AbortController is the shutdown event. It is created, and the signal handlers are
-  // installed, before the first await: a SIGTERM while the queue connection is still being opened
-  // aborts the opening and exits 0, instead of killing the process with status 143.
-  const stopping = new AbortController();
+async function run(config: Config, log: Logger): Promise<void> {
   let source: JobSource | undefined;
   let cpuPool: Piscina | undefined;
+  let drained = false;
+  let closing: Promise<void> | undefined;
+  const closeSource = () => (closing ??= source?.close() ?? Promise.resolve()); // once, from either path
 
-  async function stop(timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs + RELEASE_TIMEOUT_MS;
-    stopping.abort();
-    await startup; // settles at once: the abort ends a connection attempt in progress
-    if (source) {
-      const drained = await Promise.race([source.drain().then(() => true), sleep(timeoutMs, false)]);
-      if (!drained) {
-        log.error({ timeoutMs }, 'shutdown timed out, releasing in-flight jobs');
-        await source.release(); // R4.6: retried at once by another worker, not after the lease
-        await source.close();
-        log.error('shutdown timed out, exiting');
-        throw new Error(`in-flight jobs still running after ${timeoutMs} ms`); // close-with-grace: exit 1
-      }
-    }
-    await cpuPool?.close();
-    await source?.close();
-    await afterDrain(deadline); // the telemetry flush, when there is one: inside the budget
-    log.info('closed');
-  }
-
-  // The first SIGTERM/SIGINT drains and exits 0; a second one exits 1 at once (the jobs in flight
-  // are not acknowledged, so the queue delivers them again after its lease). An uncaught error is
-  // logged, drains briefly and exits 1 (R4.7). close-with-grace's `delay` only bounds a stop that
-  // hangs despite the timeout above.
-  const grace = closeWithGrace(
-    {
-      delay: config.shutdownTimeoutMs + RELEASE_TIMEOUT_MS,
-      logger: { error: (err: unknown) => log.error({ err }, 'stopped with an error') },
-      onSecondSignal: (signal) => log.error({ signal }, 'second signal, exiting now'),
-      onSecondError: (err) => log.error({ err }, 'second fatal error while shutting down, exiting now'),
-      onTimeout: (delay) => log.error({ delay }, 'shutdown hung past its timeout, exiting'),
+  // R4.1: installed before the first await: a SIGTERM while the queue connection is still being
+  // opened aborts the opening (stop.signal) and exits 0, instead of killing the process with
+  // status 143. The first SIGTERM/SIGINT stops claiming and lets the jobs in flight finish and be
+  // acknowledged (R4.6), exit 0. A second one exits 1 at once: the jobs in flight are not
+  // acknowledged, so the queue delivers them again after its lease. R4.7: an uncaught error is
+  // logged, drains for at most FATAL_SHUTDOWN_TIMEOUT_MS and exits 1.
+  const stop = installStop({
+    log,
+    budgetMs: config.shutdownTimeoutMs,
+    fatalBudgetMs: Math.min(config.shutdownTimeoutMs, FATAL_SHUTDOWN_TIMEOUT_MS),
+    onStop: async () => {
+      await startup.catch(() => undefined); // settles at once: the abort ends a connection attempt
+      await source?.drain();
+      drained = true;
+      await cpuPool?.close();
+      await closeSource();
     },
-    async ({ signal, err }) => {
-      if (err) {
-        log.error({ err }, 'fatal error, shutting down'); // R4.7: never log-and-continue
-        await stop(Math.min(config.shutdownTimeoutMs, FATAL_SHUTDOWN_TIMEOUT_MS));
-      } else {
-        log.info({ signal }, 'shutting down');
-        await stop(config.shutdownTimeoutMs);
-      }
+    // Jobs still running past the budget go back to the queue (R4.6): another worker retries them
+    // at once, instead of after the lease, and the attempt is not counted. Then exit 1.
+    onOverrun: {
+      timeoutMs: RELEASE_TIMEOUT_MS,
+      run: async ({ budgetMs }) => {
+        if (!drained) {
+          log.error({ timeoutMs: budgetMs }, 'shutdown timed out, releasing in-flight jobs');
+          await source?.release();
+        }
+        await closeSource();
+      },
     },
-  );
+  });
 
   log.info({ source: SOURCE }, 'starting'); // the signal handlers are in place from here on
 
-  // R3.1: resources are opened once, after the handlers are installed, and closed by stop().
+  // R3.1: resources are opened once, after the handlers are installed, and closed by the stop.
   const startup = (async () => {
-    source = await openSource(config, { log, signal: stopping.signal });
-    if (stopping.signal.aborted) return;
+    source = await openSource(config, { log, signal: stop.signal });
+    if (stop.signal.aborted) return;
     cpuPool = createCpuPool({ threads: config.cpuPoolThreads });
     const mailer = createSimulatedMailer({ latencyMs: config.mailLatencyMs });
     const handlers = createHandlers({ mailer, mailTimeoutMs: config.mailTimeoutMs, cpuPool });
     await source.start(createJobRunner({ handlers, log, maxAttempts: config.maxAttempts }));
     log.info({ source: SOURCE, concurrency: config.concurrency }, 'worker started');
-  })().catch(async (err: unknown) => {
-    if (stopping.signal.aborted) {
-      log.info('stopped during startup');
-      return;
-    }
-    grace.uninstall();
+  })();
+  await stop.awaitStartup(startup, async (err) => {
     log.error({ err }, 'failed to start');
-    process.exitCode = 1;
     await cpuPool?.close();
-    await source?.close();
+    await closeSource();
   });
 }
 
-const config = readConfig();
-if (config) run(config, createLogger(config.logLevel)); // pino: JSON lines on stdout, credentials censored
+const config = readConfig(loadConfig); // synchronous, but before the loop starts (R2.3)
+if (config) {
+  await run(config, createLogger(config.logLevel)); // pino: JSON lines on stdout, credentials censored
+}

@@ -4,8 +4,8 @@ import { channel } from 'node:diagnostics_channel';
  * The one point after the drain where work that must outlive it (a telemetry flush) runs, inside
  * the stop budget. The stop publishes `loopsvc:drained` once the service is drained and closed;
  * a subscriber pushes the promise of its work into `pending` and must settle it within
- * `timeoutMs`. Without a subscriber (a project generated with --telemetry none) this costs nothing.
- * The flush of the OpenTelemetry preload (src/telemetry.ts, --telemetry otel) subscribes here.
+ * `timeoutMs`. Without a subscriber (no telemetry) this costs nothing; the OpenTelemetry preload
+ * (src/telemetry.ts), when the project has one, subscribes its flush here.
  */
 const drained = channel('loopsvc:drained');
 

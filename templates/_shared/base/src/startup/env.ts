@@ -9,9 +9,26 @@
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** A bad or missing setting: src/main.ts prints the message (one line) and exits 1. */
+/** A bad or missing setting: readConfig() prints the message (one line) and the exit code is 1. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * What src/main.ts calls first: `load` (src/config.ts's loadConfig) reads the environment. A bad
+ * setting is a mistake of whoever deploys, not a crash of the program: it gets one line on stderr
+ * naming the variable (no stack trace to scroll through, no secret shown) and exit code 1, and
+ * nothing else starts. Any other error is a bug and is thrown as it is.
+ */
+export function readConfig<T>(load: (env: Record<string, string | undefined>) => T, env: Record<string, string | undefined> = process.env): T | undefined {
+  try {
+    return load(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
 }
 
 /** One environment variable: a string, an integer, a number or a boolean, with its bounds and its default. */

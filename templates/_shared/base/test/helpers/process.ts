@@ -35,9 +35,12 @@ export interface BuiltProcess<L extends LogLine = LogLine> {
 
 const running = new Set<ChildProcess>();
 
-/** Spawns `node [nodeArgs] dist/main.js` with only PATH and `env` in its environment. */
-export function startBuilt<L extends LogLine = LogLine>(env: Record<string, string>, nodeArgs: readonly string[] = []): BuiltProcess<L> {
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+/**
+ * Spawns `node [nodeArgs] <entry>` with only PATH and `env` in its environment: the built program
+ * by default, or a test fixture built on its modules.
+ */
+export function startBuilt<L extends LogLine = LogLine>(env: Record<string, string>, nodeArgs: readonly string[] = [], entry = 'dist/main.js'): BuiltProcess<L> {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

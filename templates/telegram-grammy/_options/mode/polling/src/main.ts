@@ -1,24 +1,14 @@
 import './startup/compile-cache.js'; // first: the modules below load from the compile cache
 import { createBot, describeStartupError } from './bot.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createPoller } from './polling.js';
 import { openResources, type OpenResources } from './resources.js';
+import { readConfig } from './startup/env.js';
 import { installStop } from './startup/stop.js';
 
 // R1.2: the only composition root. It reads the config, installs the stop (signal handlers),
 // opens the resources, builds and starts the bot, and owns the exit code. Nothing else does.
-
-function readConfig(): Config | undefined {
-  try {
-    return loadConfig(process.env); // synchronous, but before the first update (R2.3)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`); // one line naming the variable, then exit 1
-    process.exitCode = 1;
-    return undefined;
-  }
-}
 
 /** grammY types its signals with the abort-controller polyfill; Node's AbortSignal is the same at runtime. */
 type GrammySignal = Parameters<ReturnType<typeof createBot>['init']>[0];
@@ -42,6 +32,7 @@ async function run(config: Config, log: Logger): Promise<void> {
     },
   });
 
+  // Settles when polling ends: after the stop, or on a Bot API refusal (401, 409) at any time.
   const polling = (async () => {
     resources = openResources(config); // R3.1: opened before polling starts
     const open = resources;
@@ -50,18 +41,13 @@ async function run(config: Config, log: Logger): Promise<void> {
     log.info({ username: bot.botInfo.username }, 'bot authorized');
     await poller.start(bot); // resolves once polling has ended, after stop() or on 401/409 (P11)
   })();
-  try {
-    await polling;
-  } catch (err) {
-    if (stop.signal.aborted) return; // stopping anyway: the stop decides the exit code
-    stop.uninstall();
+  await stop.awaitStartup(polling, async (err) => {
     log.error({ err }, describeStartupError(err));
     await resources?.close();
-    process.exitCode = 1;
-  }
+  });
 }
 
-const config = readConfig();
+const config = readConfig(loadConfig); // synchronous, but before the first update (R2.3)
 if (config) {
   await run(config, createLogger(config.logLevel));
 }

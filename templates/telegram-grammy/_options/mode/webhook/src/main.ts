@@ -2,26 +2,16 @@ import './startup/compile-cache.js'; // first: the modules below load from the c
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { describeStartupError } from './bot.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { drainAndClose } from './plugins/drain.js';
+import { readConfig } from './startup/env.js';
 import { installStop } from './startup/stop.js';
 
 // R1.2: the only composition root. It reads the config, installs the stop (signal handlers),
 // builds the webhook server, listens, and owns the exit code. Nothing else does. The bot never
 // polls here (R4.5): registering the webhook is `npm run webhook:set`, a separate step, not a
 // side effect of a boot.
-
-function readConfig(): Config | undefined {
-  try {
-    return loadConfig(process.env); // synchronous, but before serving (R2.3)
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`); // one line naming the variable, then exit 1
-    process.exitCode = 1;
-    return undefined;
-  }
-}
 
 async function start(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
@@ -30,7 +20,7 @@ async function start(config: Config): Promise<void> {
   // R4.1: installed before the first await, so a signal during startup is not lost: it aborts the
   // startup's Bot API call (getMe) at once. The first SIGTERM/SIGINT starts the graceful stop
   // (readiness 503, drain, close); a second one, or a stop longer than DRAIN_DELAY_MS +
-  // SHUTDOWN_TIMEOUT_MS, exits 1. R4.7: an uncaught error closes without the drain and exits 1.
+  // SHUTDOWN_TIMEOUT_MS, exits 1. R4.7: an uncaught error closes without the drain delay and exits 1.
   const stop = installStop({
     log,
     budgetMs: config.drainDelayMs + config.shutdownTimeoutMs,
@@ -44,18 +34,13 @@ async function start(config: Config): Promise<void> {
     app = await buildApp(config, log, { startupSignal: stop.signal });
     await app.listen({ host: config.host, port: config.port });
   })();
-  try {
-    await startup;
-  } catch (err) {
-    if (stop.signal.aborted) return; // stopping anyway: the stop decides the exit code
-    stop.uninstall();
+  await stop.awaitStartup(startup, async (err) => {
     log.error({ err }, describeStartupError(err));
     await app?.close();
-    process.exitCode = 1;
-  }
+  });
 }
 
-const config = readConfig();
+const config = readConfig(loadConfig); // synchronous, but before serving (R2.3)
 if (config) {
   await start(config);
 }

@@ -1,6 +1,7 @@
 import { ms, requestTimeouts } from './startup/env.js';
 // Settings of the webhook server (Fastify), merged into the configuration by src/config.ts.
-// The HTTP settings (drain, timeouts, body limit, pressure) are those of any Fastify service here.
+// The HTTP settings (drain, timeouts, body limit, pressure) bound what a slow or hostile client,
+// or a burst of updates, can do to the server and to a graceful stop.
 
 export interface ModeConfig {
   host: string;

@@ -2,6 +2,14 @@ import type { Bot, Middleware } from 'grammy';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
+// bot.start() handles one update at a time: it has no setting beyond POLL_TIMEOUT_S, which every
+// way of polling shares (src/mode-config.ts). These exports are empty so that src/mode-config.ts
+// reads the same names whichever poller the project was generated with.
+export type PollerConfig = Record<never, never>;
+export type PollerEnv = Record<never, never>;
+export const POLLER_PROPERTIES = {};
+export const pollerConfig: (env: PollerEnv) => PollerConfig = () => ({});
+
 export interface Poller {
   /** First middleware of the bot: once stopping, the rest of the fetched batch is skipped. */
   gate: Middleware;

@@ -5,6 +5,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
+// The runner's own setting, read once at startup by src/mode-config.ts with the rest of the
+// configuration (and validated there with it: one line naming the variable on a bad value).
+export interface PollerConfig {
+  /** R4.4: at most this many updates are handled at the same time. */
+  runnerConcurrency: number;
+}
+export interface PollerEnv {
+  RUNNER_CONCURRENCY: number;
+}
+export const POLLER_PROPERTIES = {
+  RUNNER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+};
+export function pollerConfig(env: PollerEnv): PollerConfig {
+  return { runnerConcurrency: env.RUNNER_CONCURRENCY };
+}
+
 export interface Poller {
   /** First middleware of the bot: skips updates once stopping (they stay unconfirmed). */
   gate: Middleware;
