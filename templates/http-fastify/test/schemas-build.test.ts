@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from './helpers/process.js';
 // `npm run build` rewrites the TypeBox schema modules as plain JSON (src/build/emit-schemas.ts).
 // Here on a copy of the tsc output (test/global-setup.ts builds it without that step): the
 // rewritten service must not load TypeBox and must document (and so validate) the same API.
+// The same fresh process shows that @fastify/swagger loads with the first GET /openapi.json only.
 
 const ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' };
 
@@ -20,10 +21,12 @@ const ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREAD
 const PROBE = `
 import { registerHooks } from 'node:module';
 let typebox = false;
+let swagger = false;
 registerHooks({
   resolve(specifier, context, next) {
     const resolved = next(specifier, context);
     if (resolved.url.includes('/node_modules/typebox/')) typebox = true;
+    if (resolved.url.includes('/node_modules/@fastify/swagger/')) swagger = true;
     return resolved;
   },
 });
@@ -31,9 +34,11 @@ const [appUrl, configUrl, env] = process.argv.slice(1);
 const { buildApp } = await import(appUrl);
 const { loadConfig } = await import(configUrl);
 const app = await buildApp(loadConfig(JSON.parse(env)));
+await app.ready();
+const swaggerAtReady = swagger;
 const res = await app.inject('/openapi.json');
 await app.close();
-process.stdout.write(JSON.stringify({ typebox, status: res.statusCode, document: res.json() }));
+process.stdout.write(JSON.stringify({ typebox, swaggerAtReady, swagger, status: res.statusCode, document: res.json() }));
 `;
 
 const run = promisify(execFile);
@@ -78,9 +83,10 @@ describe('the schema modules after `npm run build`', () => {
       ['--input-type=module', '-e', PROBE, url('app.js'), url('config.js'), JSON.stringify(ENV)],
       { cwd: copy, timeout: 60_000 },
     );
-    const built = JSON.parse(stdout) as { typebox: boolean; status: number; document: unknown };
+    const built = JSON.parse(stdout) as { typebox: boolean; swaggerAtReady: boolean; swagger: boolean; status: number; document: unknown };
     expect(built.status).toBe(200);
     expect(built.typebox).toBe(false);
+    expect({ atReady: built.swaggerAtReady, afterFirstRequest: built.swagger }).toEqual({ atReady: false, afterFirstRequest: true });
     expect(built.document).toEqual(source);
   });
 
