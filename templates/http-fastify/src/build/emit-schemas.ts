@@ -1,9 +1,9 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 /**
- * The second half of `npm run build`, after tsc: `node dist/build/emit-schemas.js`.
+ * The second half of `npm run build`, after tsc: `node dist/build/run.js` (./run.ts) calls emitSchemas.
  *
  * Schemas are written with TypeBox (src/schemas.ts and the `*.schemas.ts` modules next to the
  * routes): the TypeBox type provider types every handler from them. At runtime Fastify, ajv and
@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A module's source exporting the same values as `exports`, as plain JSON. */
 export function schemaModuleSource(exports: Record<string, unknown>, from: string): string {
-  const lines = [`// Written by \`npm run build\` (dist/build/emit-schemas.js) from ${from}: its values as JSON.`];
+  const lines = [`// Written by \`npm run build\` (src/build/emit-schemas.ts) from ${from}: its values as JSON.`];
   for (const [name, value] of Object.entries(exports)) {
     const json = JSON.stringify(value);
     if (json === undefined || typeof value === 'function' || typeof value === 'bigint') {
@@ -48,8 +48,4 @@ export async function emitSchemas(dist: string): Promise<string[]> {
   const files = (await readdir(dist, { recursive: true })).filter(isSchemaModule);
   await Promise.all(files.map((relative) => emitOne(dist, relative)));
   return files;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await emitSchemas(fileURLToPath(new URL('..', import.meta.url)));
 }
