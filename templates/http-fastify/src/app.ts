@@ -40,6 +40,10 @@ export async function buildApp(config: Config, { log, cpuTask = HASH_TASK }: Bui
     keepAliveTimeout: config.keepAliveTimeoutMs,
     ...slowClientLimits(config), // REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS
     bodyLimit: config.bodyLimitBytes, // R2.4: bounds the synchronous JSON.parse of bodies (413 above)
+    // ajv checks each schema against the JSON Schema meta-schema before compiling it, and compiling
+    // that meta-schema was the largest part of the schema compilation before the first answer. The
+    // schemas are fixed in the code, so test/schemas.test.ts makes that check, once, in the suite.
+    ajv: { customOptions: { validateSchema: false } },
     // R3.3: keep the defaults return503OnClosing: true and forceCloseConnections: 'idle';
     // forceCloseConnections: true would cut in-flight requests.
   });

@@ -1,10 +1,8 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { RouteOptions } from '../app.js';
 import type { Upstream } from '../plugins/upstream.js';
 import { ErrorReply } from '../schemas.js';
-
-const MAX_IDS = 10;
+import { Query, Reply } from './fanout.schemas.js';
 
 /** An upstream failure mapped to the status this service answers with. */
 class UpstreamError extends Error {
@@ -47,14 +45,6 @@ async function fetchItem(upstream: Upstream, id: string, signal: AbortSignal): P
  * (AbortSignal.timeout) bounds the whole fan-out, and the first failure cancels the rest.
  * Upstream errors become 502, timeouts 504 (after UPSTREAM_TIMEOUT_MS); the process keeps serving.
  */
-const Query = Type.Object({
-  ids: Type.String({
-    pattern: `^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,${MAX_IDS - 1}}$`,
-    description: `1 to ${MAX_IDS} item ids, comma-separated`,
-  }),
-});
-const Reply = Type.Object({ items: Type.Array(Type.Unknown()) }, { description: 'what the upstream answered for each id, in the order of ids' });
-
 export const fanoutRoutes: FastifyPluginCallbackTypebox<RouteOptions> = (app, opts, done) => {
   app.get(
     '/fanout',

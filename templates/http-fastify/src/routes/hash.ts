@@ -1,15 +1,8 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { RouteOptions } from '../app.js';
 import { ErrorReply } from '../schemas.js';
 import type { HashResult, HashTask } from '../workers/hash.js';
-
-const Body = Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
-const Reply = Type.Object({
-  algorithm: Type.Literal('scrypt'),
-  salt: Type.String({ description: '16 random bytes, hex' }),
-  hash: Type.String({ description: 'the 64-byte scrypt key, hex' }),
-}, { description: 'the scrypt hash of the password, with its fresh salt' });
+import { Body, Reply } from './hash.schemas.js';
 
 /**
  * POST /hash {"password": "..."} - CPU-bound work done on the piscina pool (R2.4). The handler

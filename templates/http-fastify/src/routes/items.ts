@@ -1,10 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { RouteOptions } from '../app.js';
 import { ErrorReply } from '../schemas.js';
-
-const ItemId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const Item = Type.Object({ id: ItemId }, { description: 'the item' });
+import { Item, Params } from './items.schemas.js';
 
 /**
  * GET /items/:id - a stand-in catalog, so GET /fanout works as generated with no other service:
@@ -14,7 +11,7 @@ const Item = Type.Object({ id: ItemId }, { description: 'the item' });
 export const itemsRoutes: FastifyPluginCallbackTypebox<RouteOptions> = (app, _opts, done) => {
   app.get(
     '/items/:id',
-    { schema: { params: Type.Object({ id: ItemId }), response: { 200: Item, 400: ErrorReply, 503: ErrorReply } } },
+    { schema: { params: Params, response: { 200: Item, 400: ErrorReply, 503: ErrorReply } } },
     (request) => ({ id: request.params.id }),
   );
   done();

@@ -1,14 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { ErrorReply } from '../schemas.js';
-
-const Live = Type.Object({ status: Type.Literal('ok') }, { description: 'the process runs and its loop answers' });
-const Ready = Type.Object({ status: Type.Literal('ready') }, { description: 'send traffic' });
-const NOT_READY = 'send no traffic: shutting down, the CPU queue is full, or the event loop is under pressure';
-const NotReady = Type.Union([
-  Type.Object({ status: Type.Union([Type.Literal('draining'), Type.Literal('saturated')]) }),
-  ErrorReply, // @fastify/under-pressure answers with an error
-], { description: NOT_READY });
+import { Live, NotReady, Ready } from '../schemas.js';
 
 /**
  * Liveness: "the process runs and its loop answers". It never reflects load or shutdown (R3.4):
