@@ -12,9 +12,12 @@ import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
  * began to precompile the .hbs templates (20 KiB packed, about 20 ms of every generation: the
  * Handlebars compiler no longer loads; 350 KiB packed then); from 380 KiB when the templates
  * gained the telemetry layer, the OpenAPI routes, the log redaction and a deploy example each
- * (388 KiB packed then; the bundle itself did not grow).
+ * (388 KiB packed then; the bundle itself did not grow); from 400 KiB when every project gained
+ * the stop module's contract test and its fixture, the http service its build-time schema step
+ * with two tests, and the precompiled templates one chunk per folder so that generating one
+ * template loads only its own (404.5 KiB packed then).
  */
-const MAX_PACKED_BYTES = 400 * 1024;
+const MAX_PACKED_BYTES = 420 * 1024;
 
 interface PackResult {
   filename: string;
