@@ -1,7 +1,7 @@
-import { EXIT } from './errors.js';
-import { DEFAULT_DIR } from './options.js';
-import { PACKAGE_MANAGERS } from './package-manager.js';
-import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateDefinition, type TemplateOption } from './registry.js';
+import { EXIT } from './shared/errors.js';
+import { DEFAULT_DIR } from './create/options.js';
+import { PACKAGE_MANAGERS } from './shared/package-manager.js';
+import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateDefinition, type TemplateOption } from './shared/registry.js';
 
 /** --help, written from the registry so it cannot drift from what the CLI accepts. */
 export function helpText(): string {

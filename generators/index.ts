@@ -1,4 +1,4 @@
-import { terminalText } from './errors.js';
+import { terminalText } from './shared/errors.js';
 import { exitCodeFor, main } from './main.js';
 
 // Every line reaches the terminal through here, escaped: a name or path from user input cannot

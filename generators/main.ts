@@ -1,22 +1,22 @@
 import path from 'node:path';
-import { parseFlags, type Flags } from './args.js';
-import { CancelledError, environmentError, EXIT, LoopsvcError, type ExitCode } from './errors.js';
-import { initGit } from './git.js';
-import type { MonorepoPlan } from './monorepo.js';
+import { parseFlags, type Flags } from './shared/args.js';
+import { CancelledError, environmentError, EXIT, LoopsvcError, type ExitCode } from './shared/errors.js';
+import { initGit } from './create/git.js';
+import type { MonorepoPlan } from './create/monorepo.js';
 import { helpText } from './help.js';
-import { installDependencies } from './install.js';
-import type { Io } from './io.js';
-import { cdCommand } from './names.js';
-import { resolveOptions, type Options } from './options.js';
-import { nodeVersionNote } from './node-policy.js';
-import { isYarnBerry, packageManagerVersion, pmCommands } from './package-manager.js';
-import { describeOptions } from './registry.js';
-import { planService } from './plan-service.js';
-import { checkTarget } from './target.js';
-import { SCAFFOLDER_VERSION } from './versions.js';
+import { installDependencies } from './create/install.js';
+import type { Io } from './shared/io.js';
+import { cdCommand } from './shared/names.js';
+import { resolveOptions, type Options } from './create/options.js';
+import { nodeVersionNote } from './shared/node-policy.js';
+import { isYarnBerry, packageManagerVersion, pmCommands } from './shared/package-manager.js';
+import { describeOptions } from './shared/registry.js';
+import { planService } from './create/plan-service.js';
+import { checkTarget } from './create/target.js';
+import { SCAFFOLDER_VERSION } from './shared/versions.js';
 import { withRecord } from './update/record.js';
-import { findWorkspace, siblingScope, workspacePackageNames } from './workspace.js';
-import { applyPlan, checkPlan, type Plan } from './write.js';
+import { findWorkspace, siblingScope, workspacePackageNames } from './shared/workspace.js';
+import { applyPlan, checkPlan, type Plan } from './shared/write.js';
 
 /** The whole run, top to bottom. Returns the exit code; expected failures throw LoopsvcError. */
 export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCode> {
@@ -24,8 +24,8 @@ export async function main(io: Io & { argv: readonly string[] }): Promise<ExitCo
   // `create-loopsvc add <route|command|job> <name>` grows a generated service.
   // `create-loopsvc update [dir]` brings a generated service to the current templates.
   // (Each loads only when asked for: acorn, for one, is for `rules` alone.)
-  if (io.argv[0] === 'rules') return (await import('./rules-command.js')).runRulesCommand(io.argv.slice(1), io);
-  if (io.argv[0] === 'add') return (await import('./add-command.js')).runAddCommand(io.argv.slice(1), io);
+  if (io.argv[0] === 'rules') return (await import('./rules/command.js')).runRulesCommand(io.argv.slice(1), io);
+  if (io.argv[0] === 'add') return (await import('./add/command.js')).runAddCommand(io.argv.slice(1), io);
   if (io.argv[0] === 'update') return (await import('./update/command.js')).runUpdateCommand(io.argv.slice(1), io);
 
   // 1. parse
@@ -91,7 +91,7 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
   //    (the same walk up as for the cwd when the target is a folder of the cwd, as it mostly is)
   const above = path.dirname(options.target);
   const workspace = above === path.resolve(io.cwd) ? cwdWorkspace : await findWorkspace(above);
-  const monorepo = workspace ? await import('./monorepo.js') : undefined;
+  const monorepo = workspace ? await import('./create/monorepo.js') : undefined;
   const mono = workspace && monorepo ? await monorepo.planMonorepo(workspace, options.target) : undefined;
   if (workspace && monorepo) options.pm = monorepo.workspacePackageManager(workspace, flags.pm);
 

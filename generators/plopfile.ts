@@ -1,12 +1,12 @@
 import type { NodePlopAPI } from 'node-plop';
 import { KINDS } from './add/kinds.js';
-import { runAddCommand } from './add-command.js';
-import type { Flags } from './args.js';
-import { LoopsvcError } from './errors.js';
+import { runAddCommand } from './add/command.js';
+import type { Flags } from './shared/args.js';
+import { LoopsvcError } from './shared/errors.js';
 import { generate } from './main.js';
-import { DEFAULT_DIR } from './options.js';
-import { runRulesCommand } from './rules-command.js';
-import { allOptions, TEMPLATES, type TemplateDefinition } from './registry.js';
+import { DEFAULT_DIR } from './create/options.js';
+import { runRulesCommand } from './rules/command.js';
+import { allOptions, TEMPLATES, type TemplateDefinition } from './shared/registry.js';
 import { runUpdateCommand } from './update/command.js';
 
 /**

@@ -33,7 +33,7 @@ const precompiled = {
   setup(b) {
     let made;
     const make = () => (made ??= precompiledTemplatesModule(fileURLToPath(new URL('../templates/', import.meta.url))));
-    b.onLoad({ filter: /[\\/]generators[\\/]precompiled-templates\.ts$/ }, async (args) => {
+    b.onLoad({ filter: /[\\/]generators[\\/]shared[\\/]precompiled-templates\.ts$/ }, async (args) => {
       const { index, files } = await make();
       return { contents: index, loader: 'js', watchFiles: [args.path, ...files] };
     });

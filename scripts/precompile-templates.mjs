@@ -1,4 +1,4 @@
-// The build's precompiled `.hbs` templates (see generators/precompiled-templates.ts): every
+// The build's precompiled `.hbs` templates (see generators/shared/precompiled-templates.ts): every
 // template under templates/ compiled with the options the CLI compiles with, keyed by the SHA-256
 // of its source. The specifications go into one module per folder that holds .hbs files
 // (`_shared`, `http-fastify`, `worker/_options/source/redis`, ...), each loaded only when one of
@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 
-/** generators/handlebars-helpers.ts COMPILE_OPTIONS (test/unit/handlebars.test.ts keeps them equal) */
+/** generators/shared/handlebars-helpers.ts COMPILE_OPTIONS (test/unit/handlebars.test.ts keeps them equal) */
 export const PRECOMPILE_OPTIONS = { noEscape: true, strict: true };
 
 /** How the index imports a group's module: scripts/build.mjs resolves these to its chunks. */

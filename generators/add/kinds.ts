@@ -1,9 +1,9 @@
-import type { TemplateId } from '../registry.js';
+import type { TemplateId } from '../shared/registry.js';
 
 /**
  * The three things `create-loopsvc add` can add, one row each: which template has them, where
  * their files and their registration point live, and how a name becomes a module and an export.
- * The registration point is a generated file (see generators/add-command.ts for why).
+ * The registration point is a generated file (see generators/add/command.ts for why).
  */
 export const ADD_KINDS = ['route', 'command', 'job'] as const;
 export type AddKind = (typeof ADD_KINDS)[number];

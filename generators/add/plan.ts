@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LoopsvcError } from '../errors.js';
-import { planWrites, writePlan, type PlannedWrite } from '../write.js';
-import { findTemplate } from '../registry.js';
+import { LoopsvcError } from '../shared/errors.js';
+import { planWrites, writePlan, type PlannedWrite } from '../shared/write.js';
+import { findTemplate } from '../shared/registry.js';
 import { ADD_KINDS, KINDS, type AddKind } from './kinds.js';
 import { entryFor, nameProblem, type Entry } from './naming.js';
 import { indexHeader, readRegistrationPoint } from './registration-point.js';

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compileTemplate, type Template } from '../handlebars.js';
-import { TEMPLATES_DIR } from '../render.js';
+import { compileTemplate, type Template } from '../shared/handlebars.js';
+import { TEMPLATES_DIR } from '../shared/render.js';
 import { KINDS, type AddKind } from './kinds.js';
 import type { Entry } from './naming.js';
 
 /**
  * Renders the files of `add` from `templates/<id>/_add/<kind>/*.hbs`, with the one Handlebars
- * setup (generators/handlebars.ts). Every value goes in through a helper that encodes it for its
+ * setup (generators/shared/handlebars.ts). Every value goes in through a helper that encodes it for its
  * place: `ident` (an identifier), `quote` (a single-quoted TypeScript string) and `comment` (text
  * inside a comment); `concat` only joins values, for one of those to encode.
  */
@@ -25,7 +25,7 @@ export const ADD_FILES = {
 /** The encoders a value may go in through; `concat` is allowed only inside one of them. */
 export const ADD_HELPERS = ['ident', 'quote', 'comment'] as const;
 
-export { quote } from '../encode.js';
+export { quote } from '../shared/encode.js';
 
 /** What the entry templates see. */
 export interface EntryData {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { capture } from '../exec.js';
-import { CancelledError, EXIT, LoopsvcError } from '../errors.js';
+import { capture } from '../shared/exec.js';
+import { CancelledError, EXIT, LoopsvcError } from '../shared/errors.js';
 import type { UpdatePlan } from './plan.js';
 
 /**

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { capture } from '../exec.js';
-import { EXIT, LoopsvcError } from '../errors.js';
+import { capture } from '../shared/exec.js';
+import { EXIT, LoopsvcError } from '../shared/errors.js';
 
 /** The labels conflict markers carry: `<<<<<<< yours`, `>>>>>>> create-loopsvc 0.2.0`. */
 export interface MergeLabels {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ADD_KINDS, KINDS } from '../add/kinds.js';
 import { mergeRegistrationPoint } from '../add/registration-point.js';
-import { EXIT, LoopsvcError } from '../errors.js';
-import type { PlannedFile } from '../render.js';
+import { EXIT, LoopsvcError } from '../shared/errors.js';
+import type { PlannedFile } from '../shared/render.js';
 import { mergePackageJson, mergeText, type MergeLabels } from './merge.js';
 import { gitBlobId, RECORD_FILE } from './record.js';
 

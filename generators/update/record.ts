@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT, LoopsvcError } from '../errors.js';
-import { isPackageManager, type PackageManager } from '../package-manager.js';
-import { findTemplate, type OptionValues, type TemplateId } from '../registry.js';
-import type { PlannedFile } from '../render.js';
+import { EXIT, LoopsvcError } from '../shared/errors.js';
+import { isPackageManager, type PackageManager } from '../shared/package-manager.js';
+import { findTemplate, type OptionValues, type TemplateId } from '../shared/registry.js';
+import type { PlannedFile } from '../shared/render.js';
 
 /**
  * The record of what was generated, `.loopsvc.json` at the root of every service. It holds the

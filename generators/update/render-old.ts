@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { capture } from '../exec.js';
-import { EXIT, firstLine, LoopsvcError } from '../errors.js';
-import type { PlannedFile } from '../render.js';
+import { capture } from '../shared/exec.js';
+import { EXIT, firstLine, LoopsvcError } from '../shared/errors.js';
+import type { PlannedFile } from '../shared/render.js';
 import { RECORD_FILE, type Answers } from './record.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { capture } from '../exec.js';
+import { capture } from '../shared/exec.js';
 import type { UpdatePlan } from './plan.js';
 import { RECORD_FILE } from './record.js';
 

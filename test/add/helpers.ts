@@ -1,8 +1,8 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { runAddCommand } from '../../generators/add-command.js';
-import { LoopsvcError } from '../../generators/errors.js';
+import { runAddCommand } from '../../generators/add/command.js';
+import { LoopsvcError } from '../../generators/shared/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 

@@ -5,7 +5,7 @@ import { ADD_KINDS, KINDS } from '../../generators/add/kinds.js';
 import { entryFor, entryFromModule } from '../../generators/add/naming.js';
 import { mergeRegistrationPoint, readRegistrationPoint } from '../../generators/add/registration-point.js';
 import { ADD_DIR, ADD_HELPERS, quote, renderIndex } from '../../generators/add/render-add.js';
-import { TEMPLATES_DIR } from '../../generators/render.js';
+import { TEMPLATES_DIR } from '../../generators/shared/render.js';
 
 /** The registration point as the template ships it (before any `add`). */
 async function shipped(kind: (typeof ADD_KINDS)[number]): Promise<string> {

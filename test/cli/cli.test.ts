@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import rootPackage from '../../package.json' with { type: 'json' };
-import { TEMPLATE_IDS } from '../../generators/registry.js';
+import { TEMPLATE_IDS } from '../../generators/shared/registry.js';
 import { runCli } from '../helpers/cli.js';
 import { CLI, listFiles, REPO_ROOT, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 

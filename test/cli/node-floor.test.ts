@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_ENGINES, NODE_POLICY } from '../../generators/node-policy.js';
+import { NODE_ENGINES, NODE_POLICY } from '../../generators/shared/node-policy.js';
 import { CLI, removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 import { nodeBin } from '../helpers/tools.js';
 

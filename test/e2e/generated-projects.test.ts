@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/registry.js';
+import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/shared/registry.js';
 import { runCli } from '../helpers/cli.js';
 import { runSmoke, SMOKE } from '../helpers/smoke.js';
 import { removeDir, tempDir } from '../helpers/paths.js';

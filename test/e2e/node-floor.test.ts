@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_POLICY } from '../../generators/node-policy.js';
-import { TEMPLATE_IDS } from '../../generators/registry.js';
+import { NODE_POLICY } from '../../generators/shared/node-policy.js';
+import { TEMPLATE_IDS } from '../../generators/shared/registry.js';
 import { runCli } from '../helpers/cli.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 import { nodeBin, pathWith } from '../helpers/tools.js';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import pg from 'pg';
 import { expect } from 'vitest';
-import type { OptionValues, TemplateId } from '../../generators/registry.js';
+import type { OptionValues, TemplateId } from '../../generators/shared/registry.js';
 
 const MINUTES = 60_000;
 /** A schema of its own, so this run's queue table never meets another's. */

@@ -2,10 +2,10 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withPackageManagerFiles } from '../../generators/pm-config.js';
-import { describeOptions, optionMatrix, type TemplateId } from '../../generators/registry.js';
-import { templateData } from '../../generators/render.js';
-import { planProject } from '../../generators/service-generator.js';
+import { withPackageManagerFiles } from '../../generators/shared/pm-config.js';
+import { describeOptions, optionMatrix, type TemplateId } from '../../generators/shared/registry.js';
+import { templateData } from '../../generators/shared/render.js';
+import { planProject } from '../../generators/create/service-generator.js';
 import { removeDir, REPO_ROOT, tempDir } from './paths.js';
 
 const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeEslintConfig } from '../../generators/eslint-config-merge.js';
+import { mergeEslintConfig } from '../../generators/rules/eslint-config-merge.js';
 import { lineDiff } from '../../generators/rules/line-diff.js';
 
 const request = { importFrom: './eslint/loop-rules/index.mjs', callArguments: '{ tsconfigRootDir: import.meta.dirname }' };

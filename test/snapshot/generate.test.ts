@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PackageManager } from '../../generators/package-manager.js';
-import { withPackageManagerFiles } from '../../generators/pm-config.js';
-import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/registry.js';
-import { templateData, TEMPLATES_DIR } from '../../generators/render.js';
-import { planProject } from '../../generators/service-generator.js';
+import type { PackageManager } from '../../generators/shared/package-manager.js';
+import { withPackageManagerFiles } from '../../generators/shared/pm-config.js';
+import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/shared/registry.js';
+import { templateData, TEMPLATES_DIR } from '../../generators/shared/render.js';
+import { planProject } from '../../generators/create/service-generator.js';
 
 const PM_VERSIONS: Record<PackageManager, string> = { npm: '11.19.1', pnpm: '12.23.0', yarn: '4.18.1', bun: '1.4.5' };
 

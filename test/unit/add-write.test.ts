@@ -2,12 +2,12 @@ import { mkdir, readdir, readFile, readlink, rename, symlink, writeFile } from '
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, planAddition } from '../../generators/add/plan.js';
-import { LoopsvcError } from '../../generators/errors.js';
+import { LoopsvcError } from '../../generators/shared/errors.js';
 import { removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 import { makeReadOnly } from '../helpers/read-only.js';
 import { add, copyOf, generate, SERVICES } from '../add/helpers.js';
 
-// How `create-loopsvc add` writes: through the write engine (see generators/write.ts).
+// How `create-loopsvc add` writes: through the write engine (see generators/shared/write.ts).
 
 let pristine: string;
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlags } from '../../generators/args.js';
-import { LoopsvcError } from '../../generators/errors.js';
+import { parseFlags } from '../../generators/shared/args.js';
+import { LoopsvcError } from '../../generators/shared/errors.js';
 
 describe('parseFlags', () => {
   it('reads every documented flag', () => {

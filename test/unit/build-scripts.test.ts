@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planMonorepo, withBuildScriptDecision } from '../../generators/monorepo.js';
-import { findWorkspace } from '../../generators/workspace.js';
-import { addYamlMapEntry } from '../../generators/yaml-edit.js';
+import { planMonorepo, withBuildScriptDecision } from '../../generators/create/monorepo.js';
+import { findWorkspace } from '../../generators/shared/workspace.js';
+import { addYamlMapEntry } from '../../generators/shared/yaml-edit.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 describe('addYamlMapEntry', () => {

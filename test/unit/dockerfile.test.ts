@@ -2,10 +2,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
-import { pmCommands, type PackageManager } from '../../generators/package-manager.js';
-import { optionMatrix, TEMPLATE_IDS } from '../../generators/registry.js';
-import { templateData } from '../../generators/render.js';
-import { planProject } from '../../generators/service-generator.js';
+import { pmCommands, type PackageManager } from '../../generators/shared/package-manager.js';
+import { optionMatrix, TEMPLATE_IDS } from '../../generators/shared/registry.js';
+import { templateData } from '../../generators/shared/render.js';
+import { planProject } from '../../generators/create/service-generator.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 type CheckDockerfile = (text: string, where?: string) => string[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonString, markdownText, tsString } from '../../generators/encode.js';
+import { jsonString, markdownText, tsString } from '../../generators/shared/encode.js';
 
 const HOSTILE = `a "quoted" 'single' \`tick\` \${x} {{y}} & <b> é \\ \u2028 end`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentError, printable, terminalText } from '../../generators/errors.js';
+import { environmentError, printable, terminalText } from '../../generators/shared/errors.js';
 
 describe('environmental errors', () => {
   it.each(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EXDEV', 'ENAMETOOLONG', 'ENOTDIR', 'EISDIR'])('%s is one line naming the path and the fix, exit 1', (code) => {

@@ -2,11 +2,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { COMPILE_OPTIONS } from '../../generators/handlebars-helpers.js';
-import { precompiledTemplate } from '../../generators/handlebars-runtime.js';
-import { optionMatrix, TEMPLATE_IDS } from '../../generators/registry.js';
-import { templateData, TEMPLATES_DIR } from '../../generators/render.js';
-import { planProject } from '../../generators/service-generator.js';
+import { COMPILE_OPTIONS } from '../../generators/shared/handlebars-helpers.js';
+import { precompiledTemplate } from '../../generators/shared/handlebars-runtime.js';
+import { optionMatrix, TEMPLATE_IDS } from '../../generators/shared/registry.js';
+import { templateData, TEMPLATES_DIR } from '../../generators/shared/render.js';
+import { planProject } from '../../generators/create/service-generator.js';
 import { PRECOMPILE_OPTIONS, precompiledTemplatesModule } from '../../scripts/precompile-templates.mjs';
 import { REPO_ROOT } from '../helpers/paths.js';
 
@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 // sources, which the other tests run, have an empty one: everything is compiled at run time).
 type Loaders = Map<string, () => Promise<object | undefined>>;
 const precompiled = vi.hoisted(() => new Map() as Map<string, () => Promise<object | undefined>>);
-vi.mock('../../generators/precompiled-templates.js', () => ({ PRECOMPILED: precompiled }));
+vi.mock('../../generators/shared/precompiled-templates.js', () => ({ PRECOMPILED: precompiled }));
 
 /** The build's index and group modules, written as files (each group is its own module, as in dist/). */
 async function loadBuildMap(): Promise<Loaders> {

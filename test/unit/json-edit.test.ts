@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editJson, editJsonMembers, sortedInsertionIndex } from '../../generators/json-edit.js';
+import { editJson, editJsonMembers, sortedInsertionIndex } from '../../generators/shared/json-edit.js';
 
 describe('a dependency added to package.json', () => {
   it('goes in alphabetical place in a sorted list, and only its line is new', () => {

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeOptions, findTemplate, LAYERS, optionMatrix, TEMPLATES, type TemplateId } from '../../generators/registry.js';
-import { destinationPath, LAYERS_DIR, renderSources, templateData, TEMPLATES_DIR, type Source } from '../../generators/render.js';
-import { planProject } from '../../generators/service-generator.js';
+import { describeOptions, findTemplate, LAYERS, optionMatrix, TEMPLATES, type TemplateId } from '../../generators/shared/registry.js';
+import { destinationPath, LAYERS_DIR, renderSources, templateData, TEMPLATES_DIR, type Source } from '../../generators/shared/render.js';
+import { planProject } from '../../generators/create/service-generator.js';
 
 /**
  * A project is assembled from the template's layers, its base folder and its option overlays; a
@@ -12,7 +12,7 @@ import { planProject } from '../../generators/service-generator.js';
  * options that can be chosen together, must be declared in the template's `overrides`.
  */
 
-/** package.json is merged from every source by design (generators/render.ts renderPackageJson). */
+/** package.json is merged from every source by design (generators/shared/render.ts renderPackageJson). */
 const MERGED = new Set(['package.json']);
 
 interface Collision {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LoopsvcError } from '../../generators/errors.js';
-import { assertPackageName, cdCommand, dirNameProblem, packageNameFromDir, packageNameProblem, pathNameProblem, shellQuote } from '../../generators/names.js';
+import { LoopsvcError } from '../../generators/shared/errors.js';
+import { assertPackageName, cdCommand, dirNameProblem, packageNameFromDir, packageNameProblem, pathNameProblem, shellQuote } from '../../generators/shared/names.js';
 
 describe('package names', () => {
   it.each(['my-service', '@acme/orders', 'svc.v2'])('accepts %s', (name) => {

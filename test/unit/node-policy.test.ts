@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import satisfies from 'semver/functions/satisfies.js';
 import { describe, expect, it } from 'vitest';
-import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT, nodeVersionNote, runsGeneratedProject } from '../../generators/node-policy.js';
-import { optionMatrix, TEMPLATE_IDS } from '../../generators/registry.js';
-import { templateData } from '../../generators/render.js';
-import { planProject } from '../../generators/service-generator.js';
-import { versionOf } from '../../generators/versions.js';
+import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT, nodeVersionNote, runsGeneratedProject } from '../../generators/shared/node-policy.js';
+import { optionMatrix, TEMPLATE_IDS } from '../../generators/shared/registry.js';
+import { templateData } from '../../generators/shared/render.js';
+import { planProject } from '../../generators/create/service-generator.js';
+import { versionOf } from '../../generators/shared/versions.js';
 import { REPO_ROOT as REPO } from '../helpers/paths.js';
 
 describe('the Node policy', () => {

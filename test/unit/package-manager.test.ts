@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPackageManager, installCommandLine, isYarnBerry, lockfilePackageManager, pmCommands, versionFromUserAgent } from '../../generators/package-manager.js';
+import { detectPackageManager, installCommandLine, isYarnBerry, lockfilePackageManager, pmCommands, versionFromUserAgent } from '../../generators/shared/package-manager.js';
 
 describe('package manager', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NODE_ENGINES } from '../../generators/node-policy.js';
-import { destinationPath, listTemplateFiles, renderHandlebars, renderPackageJson, templateData, TEMPLATES_DIR } from '../../generators/render.js';
-import { TEMPLATES, templateOptions } from '../../generators/registry.js';
-import { versionOf } from '../../generators/versions.js';
+import { NODE_ENGINES } from '../../generators/shared/node-policy.js';
+import { destinationPath, listTemplateFiles, renderHandlebars, renderPackageJson, templateData, TEMPLATES_DIR } from '../../generators/shared/render.js';
+import { TEMPLATES, templateOptions } from '../../generators/shared/registry.js';
+import { versionOf } from '../../generators/shared/versions.js';
 
 const DATA = templateData({ name: 'svc', template: 'http-fastify', options: {}, pm: 'npm' });
 

@@ -2,10 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'acorn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CancelledError, LoopsvcError } from '../../generators/errors.js';
-import { runRulesCommand } from '../../generators/rules-command.js';
-import { versionOf } from '../../generators/versions.js';
-import type { ApplyHooks, Step } from '../../generators/write.js';
+import { CancelledError, LoopsvcError } from '../../generators/shared/errors.js';
+import { runRulesCommand } from '../../generators/rules/command.js';
+import { versionOf } from '../../generators/shared/versions.js';
+import type { ApplyHooks, Step } from '../../generators/shared/write.js';
 import { removeDir, tempDir, treeSnapshot } from '../helpers/paths.js';
 import { makeReadOnly } from '../helpers/read-only.js';
 

@@ -1,4 +1,4 @@
-import { TEMPLATE_IDS } from '../../generators/registry.js';
+import { TEMPLATE_IDS } from '../../generators/shared/registry.js';
 import { checkVariantsOffline } from '../helpers/variants.js';
 
 // every variant of every other template (variants-bot.test.ts has telegram-grammy's) typechecked

@@ -1,10 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LoopsvcError } from '../../generators/errors.js';
-import { adaptToWorkspace, planMonorepo, workspacePackageManager } from '../../generators/monorepo.js';
-import { coveredByGlobs, escapeGlob, escapeGlobForNpm, findWorkspace, servicesFolder, siblingScope } from '../../generators/workspace.js';
-import { pnpmCatalogs, pnpmPackages } from '../../generators/yaml-edit.js';
+import { LoopsvcError } from '../../generators/shared/errors.js';
+import { adaptToWorkspace, planMonorepo, workspacePackageManager } from '../../generators/create/monorepo.js';
+import { coveredByGlobs, escapeGlob, escapeGlobForNpm, findWorkspace, servicesFolder, siblingScope } from '../../generators/shared/workspace.js';
+import { pnpmCatalogs, pnpmPackages } from '../../generators/shared/yaml-edit.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 describe('reading a workspace', () => {

@@ -15,8 +15,8 @@ vi.mock('node:fs', async (original) => {
   return { ...fs, default: { ...fs, linkSync }, linkSync };
 });
 
-const { writePlan } = await import('../../generators/write.js');
-const { LoopsvcError } = await import('../../generators/errors.js');
+const { writePlan } = await import('../../generators/shared/write.js');
+const { LoopsvcError } = await import('../../generators/shared/errors.js');
 
 let root: string;
 beforeEach(async () => {

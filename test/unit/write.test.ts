@@ -2,9 +2,9 @@ import { lstat, mkdir, readdir, readFile, readlink, rename, stat, symlink, write
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CancelledError, LoopsvcError } from '../../generators/errors.js';
-import { checkTarget } from '../../generators/target.js';
-import { applyPlan, checkPlan, findInterrupted, writePlan, type Plan, type PlannedCreate, type Step } from '../../generators/write.js';
+import { CancelledError, LoopsvcError } from '../../generators/shared/errors.js';
+import { checkTarget } from '../../generators/create/target.js';
+import { applyPlan, checkPlan, findInterrupted, writePlan, type Plan, type PlannedCreate, type Step } from '../../generators/shared/write.js';
 import { listFiles, REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
 import { makeReadOnly } from '../helpers/read-only.js';
 
@@ -259,7 +259,7 @@ describe('edits', () => {
 describe('a killed run', () => {
   async function killedRun(target: string, creates: PlannedCreate[], killAt: string): Promise<void> {
     const script = `
-      import { writePlan } from ${JSON.stringify(path.join(REPO_ROOT, 'generators/write.ts'))};
+      import { writePlan } from ${JSON.stringify(path.join(REPO_ROOT, 'generators/shared/write.ts'))};
       const plan = JSON.parse(process.argv[1]);
       await writePlan(plan, { onStep: (s) => { if (s.kind === 'placed' && s.path.endsWith(${JSON.stringify(killAt)})) process.kill(process.pid, 'SIGKILL'); } });
     `;

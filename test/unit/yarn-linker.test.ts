@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { yarnLinker } from '../../generators/monorepo.js';
+import { yarnLinker } from '../../generators/create/monorepo.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 let root: string;

@@ -1,8 +1,8 @@
-import { EXIT, LoopsvcError } from './errors.js';
-import { renderTemplate, TEMPLATES_DIR, type PlannedFile, type TemplateData } from './render.js';
+import { EXIT, LoopsvcError } from '../shared/errors.js';
+import { renderTemplate, TEMPLATES_DIR, type PlannedFile, type TemplateData } from '../shared/render.js';
 
 /**
- * Renders the chosen template into memory: writing is a separate step (generators/write.ts), so
+ * Renders the chosen template into memory: writing is a separate step (generators/shared/write.ts), so
  * a failure or a cancel never leaves half a project behind, and --dry-run lists exactly what a
  * real run would write. Rendering is direct: node-plop's action runner added nothing here but
  * bundle weight (plop and turbo gen load generators/plopfile.ts, which calls `generate`).

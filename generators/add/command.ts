@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { parseCommandLine } from './args.js';
-import { EXIT, LoopsvcError } from './errors.js';
-import type { CommandIo } from './io.js';
-import { ADD_KINDS, KINDS, isAddKind } from './add/kinds.js';
-import { applyPlan, planAddition, problemsError } from './add/plan.js';
-import { pmCommands } from './package-manager.js';
-import { projectPackageManager } from './workspace.js';
-import { recoverInterrupted } from './write.js';
+import { parseCommandLine } from '../shared/args.js';
+import { EXIT, LoopsvcError } from '../shared/errors.js';
+import type { CommandIo } from '../shared/io.js';
+import { ADD_KINDS, KINDS, isAddKind } from './kinds.js';
+import { applyPlan, planAddition, problemsError } from './plan.js';
+import { pmCommands } from '../shared/package-manager.js';
+import { projectPackageManager } from '../shared/workspace.js';
+import { recoverInterrupted } from '../shared/write.js';
 
 /**
  * `create-loopsvc add <route|command|job> <name> [--dir <service>] [--dry-run]`: grows a generated

@@ -1,7 +1,7 @@
 import type { PromptObject } from 'prompts';
-import { CancelledError } from './errors.js';
-import { dirNameProblem, packageNameProblem } from './names.js';
-import { TEMPLATES, type TemplateId, type TemplateOption } from './registry.js';
+import { CancelledError } from '../shared/errors.js';
+import { dirNameProblem, packageNameProblem } from '../shared/names.js';
+import { TEMPLATES, type TemplateId, type TemplateOption } from '../shared/registry.js';
 
 /**
  * The interactive questions, kept apart from the logic that decides which ones to ask.

@@ -1,5 +1,5 @@
-import { run } from './exec.js';
-import { firstLine } from './errors.js';
+import { run } from '../shared/exec.js';
+import { firstLine } from '../shared/errors.js';
 
 export type GitResult = { done: true } | { done: false; why: string };
 

@@ -5,7 +5,7 @@ import { precompiledTemplate } from './handlebars-runtime.js';
 export type { Template } from './handlebars-helpers.js';
 
 /**
- * The full Handlebars, with the helpers of generators/handlebars-helpers.ts. It loads only for a
+ * The full Handlebars, with the helpers of generators/shared/handlebars-helpers.ts. It loads only for a
  * template the build did not precompile (a template edited after `npm run build`, the sources
  * run by the tests); the bundled CLI renders the shipped templates with the runtime alone.
  */

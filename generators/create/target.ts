@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
-import { environmentError, LoopsvcError, printable } from './errors.js';
-import { findInterrupted, recoverInterrupted } from './write.js';
+import { environmentError, LoopsvcError, printable } from '../shared/errors.js';
+import { findInterrupted, recoverInterrupted } from '../shared/write.js';
 
 export type TargetState = 'missing' | 'empty';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { MonorepoPlan } from './monorepo.js';
-import { buildScriptsNotRun, withPackageManagerFiles, withWorkspaceDockerIgnore } from './pm-config.js';
-import { templateData, type PlannedFile, type RenderRequest } from './render.js';
+import { buildScriptsNotRun, withPackageManagerFiles, withWorkspaceDockerIgnore } from '../shared/pm-config.js';
+import { templateData, type PlannedFile, type RenderRequest } from '../shared/render.js';
 import { planProject } from './service-generator.js';
 
 /**

@@ -1,4 +1,4 @@
-import rootPackage from '../package.json' with { type: 'json' };
+import rootPackage from '../../package.json' with { type: 'json' };
 
 /**
  * The one source of dependency versions for generated projects: the scaffolder's own

@@ -7,8 +7,8 @@ import { jsonString, markdownText, quote, tsString } from './encode.js';
  * `quote` (a single-quoted one, the style of the templates), `ident` (an identifier, checked),
  * `comment` (text inside a comment, checked); `concat` only joins values for one of them;
  * `eq` only compares, for a section that one option value has (`{{#if (eq options.mode 'webhook')}}`).
- * Registered on the full Handlebars (generators/handlebars.ts) and on its runtime, which runs the
- * templates the build precompiled (generators/handlebars-runtime.ts).
+ * Registered on the full Handlebars (generators/shared/handlebars.ts) and on its runtime, which runs the
+ * templates the build precompiled (generators/shared/handlebars-runtime.ts).
  */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 

@@ -1,6 +1,6 @@
-import { run } from './exec.js';
-import { firstLine, type StopSignal } from './errors.js';
-import { installCommandLine, pmCommands, type PackageManager } from './package-manager.js';
+import { run } from '../shared/exec.js';
+import { firstLine, type StopSignal } from '../shared/errors.js';
+import { installCommandLine, pmCommands, type PackageManager } from '../shared/package-manager.js';
 
 export type InstallResult = { ok: true } | { ok: false; reason: string; retry: string; signal?: StopSignal };
 

@@ -3,12 +3,12 @@ import { parseDocument } from 'yaml';
 import path from 'node:path';
 import intersects from 'semver/ranges/intersects.js';
 import validRange from 'semver/ranges/valid.js';
-import { LoopsvcError } from './errors.js';
-import type { PlannedFile } from './render.js';
-import { withNote } from './pm-config.js';
-import { appendTopLevelMember, editJson } from './json-edit.js';
-import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from './workspace.js';
-import { addYamlListItem, addYamlMapEntry } from './yaml-edit.js';
+import { LoopsvcError } from '../shared/errors.js';
+import type { PlannedFile } from '../shared/render.js';
+import { withNote } from '../shared/pm-config.js';
+import { appendTopLevelMember, editJson } from '../shared/json-edit.js';
+import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from '../shared/workspace.js';
+import { addYamlListItem, addYamlMapEntry } from '../shared/yaml-edit.js';
 
 /** A change to a file at the workspace root, planned before anything is written. */
 export interface RootEdit {

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js';
 import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
 import { byPath, type PlannedCreate } from './write.js';
 import { servesHttp, templateLayers, templateOptions, type OptionValues, type TemplateId } from './registry.js';
+import { TEMPLATES_DIR } from '../templates-dir.js';
 
 /**
  * One file of the project to be written (the write engine's PlannedCreate, as bytes), and where
@@ -59,10 +59,10 @@ export function templateData(request: RenderRequest): TemplateData {
   };
 }
 
-/** What every template may say about Node (generators/node-policy.ts), for README and Dockerfile. */
+/** What every template may say about Node (generators/shared/node-policy.ts), for README and Dockerfile. */
 const NODE_DATA = { activeLts: NODE_POLICY.activeLts, engines: NODE_ENGINES, supported: NODE_SUPPORTED_TEXT } as const;
 
-/** The named layers several templates are built from: `_shared/<layer>/…` (generators/registry.ts LAYERS). */
+/** The named layers several templates are built from: `_shared/<layer>/…` (generators/shared/registry.ts LAYERS). */
 export const LAYERS_DIR = '_shared';
 /** Per-option overlays: `_options/<key>/<value>/…`, laid over the base files when chosen. */
 const OPTIONS_DIR = '_options';
@@ -74,7 +74,7 @@ const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
  * Templates ship in the package next to dist/ (and next to generators/ in this repo), so the
  * path is resolved from this module, never from the cwd. The bundle is one level deep too.
  */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
+export { TEMPLATES_DIR };
 
 
 /** `templates/<folder>/<file>`, POSIX, as --dry-run names a source. */

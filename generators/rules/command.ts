@@ -2,18 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import minVersion from 'semver/ranges/min-version.js';
-import { parseCommandLine } from './args.js';
-import { quote } from './encode.js';
-import { EXIT, LoopsvcError } from './errors.js';
-import type { CommandIo } from './io.js';
-import { editJsonMembers } from './json-edit.js';
-import { installCommandLine, pmCommands, type PackageManager } from './package-manager.js';
-import { projectPackageManager } from './workspace.js';
-import { applyPlan, checkPlan, planWrites, recoverInterrupted, type ApplyHooks, type PlannedWrite } from './write.js';
+import { parseCommandLine } from '../shared/args.js';
+import { quote } from '../shared/encode.js';
+import { EXIT, LoopsvcError } from '../shared/errors.js';
+import type { CommandIo } from '../shared/io.js';
+import { editJsonMembers } from '../shared/json-edit.js';
+import { installCommandLine, pmCommands, type PackageManager } from '../shared/package-manager.js';
+import { projectPackageManager } from '../shared/workspace.js';
+import { applyPlan, checkPlan, planWrites, recoverInterrupted, type ApplyHooks, type PlannedWrite } from '../shared/write.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
-import { LAYERS_DIR, TEMPLATES_DIR } from './render.js';
-import { lineDiff } from './rules/line-diff.js';
-import { versionOf } from './versions.js';
+import { LAYERS_DIR, TEMPLATES_DIR } from '../shared/render.js';
+import { lineDiff } from './line-diff.js';
+import { versionOf } from '../shared/versions.js';
 
 /**
  * `create-loopsvc rules [dir] [--main <file>] [--dry-run]`: adds the loop rules to an existing

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { Flags } from './args.js';
-import { LoopsvcError } from './errors.js';
-import { assertDirName, assertPackageName, packageNameFromDir, packageNameProblem } from './names.js';
-import { detectPackageManager, installCommandLine, type PackageManager } from './package-manager.js';
+import type { Flags } from '../shared/args.js';
+import { LoopsvcError } from '../shared/errors.js';
+import { assertDirName, assertPackageName, packageNameFromDir, packageNameProblem } from '../shared/names.js';
+import { detectPackageManager, installCommandLine, type PackageManager } from '../shared/package-manager.js';
 import { askDirectory, askInstall, askOption, askPackageName, askTemplate } from './prompts.js';
 import {
   DEFAULT_TEMPLATE,
@@ -14,8 +14,8 @@ import {
   type OptionValues,
   type TemplateId,
   type TemplateOption,
-} from './registry.js';
-import { servicesFolder, type Workspace } from './workspace.js';
+} from '../shared/registry.js';
+import { servicesFolder, type Workspace } from '../shared/workspace.js';
 
 export const DEFAULT_DIR = 'loopsvc-service';
 
