@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -45,9 +44,13 @@ const run = promisify(execFile);
 let copy: string;
 
 beforeAll(async () => {
-  copy = await mkdtemp(path.join(tmpdir(), 'schemas-build-'));
-  await cp(path.join(PROJECT_ROOT, 'dist'), path.join(copy, 'dist'), { recursive: true });
-  await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'junction');
+  // Inside the project's dist/ (ignored by git and ESLint), so the copy resolves its packages
+  // exactly as the service does: from the project's node_modules, or a workspace root's above it.
+  const dist = path.join(PROJECT_ROOT, 'dist');
+  copy = await mkdtemp(path.join(dist, '.schemas-build-'));
+  for (const entry of await readdir(dist)) {
+    if (!entry.startsWith('.schemas-build-')) await cp(path.join(dist, entry), path.join(copy, 'dist', entry), { recursive: true });
+  }
   await run(process.execPath, ['dist/build/run.js'], { cwd: copy, timeout: 60_000 }); // as in package.json
 });
 
