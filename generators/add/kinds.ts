@@ -23,6 +23,8 @@ export interface KindSpec {
   readonly example: string;
   /** names that are valid but taken by the template itself, and why */
   readonly reserved: Readonly<Record<string, string>>;
+  /** an entry also gets `<module>.schemas.ts` (`_add/<kind>/entry.schemas.ts.hbs`): its schemas, which the build writes as JSON */
+  readonly schemaModule?: true;
 }
 
 export const KINDS: Readonly<Record<AddKind, KindSpec>> = {
@@ -33,6 +35,7 @@ export const KINDS: Readonly<Record<AddKind, KindSpec>> = {
     sourceDir: 'src/routes',
     testDir: 'test/routes',
     suffix: 'Routes',
+    schemaModule: true,
     grammar: 'a URL path of lowercase letters, digits and dashes, segments separated by "/" (parameters go in the generated file)',
     example: 'orders',
     reserved: {

@@ -80,6 +80,7 @@ export async function planAddition(request: AddRequest): Promise<AddPlan> {
   const creates: PlannedWrite[] = [
     { path: `${spec.sourceDir}/${entry.module}.ts`, after: files.source },
     { path: `${spec.testDir}/${entry.module}.test.ts`, after: files.test },
+    ...(files.schemas === undefined ? [] : [{ path: `${spec.sourceDir}/${entry.module}.schemas.ts`, after: files.schemas }]),
   ];
   const clashes: string[] = [];
   for (const write of creates) {

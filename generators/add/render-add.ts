@@ -22,6 +22,9 @@ export const ADD_FILES = {
   index: 'index.ts.hbs',
 } as const;
 
+/** The schema module of a kind with `schemaModule` (routes), relative to `_add/<kind>/`. */
+export const ADD_SCHEMAS_FILE = 'entry.schemas.ts.hbs';
+
 /** The encoders a value may go in through; `concat` is allowed only inside one of them. */
 export const ADD_HELPERS = ['ident', 'quote', 'comment'] as const;
 
@@ -57,16 +60,20 @@ async function template(kind: AddKind, file: string): Promise<Compiled> {
   return compiled;
 }
 
-export async function renderEntryFiles(entry: Entry): Promise<{ source: string; test: string }> {
-  const { sourceDir } = KINDS[entry.kind];
+export async function renderEntryFiles(entry: Entry): Promise<{ source: string; test: string; schemas?: string }> {
+  const { sourceDir, schemaModule } = KINDS[entry.kind];
   const data: EntryData = {
     entry,
     key: entry.kind === 'route' ? `/${entry.name}` : entry.name,
     sourceFile: `${sourceDir}/${entry.module}.ts`,
     sourceImport: `../../${sourceDir}/${entry.module}.js`,
   };
-  const [source, test] = await Promise.all([template(entry.kind, ADD_FILES.source), template(entry.kind, ADD_FILES.test)]);
-  return { source: source(data), test: test(data) };
+  const [source, test, schemas] = await Promise.all([
+    template(entry.kind, ADD_FILES.source),
+    template(entry.kind, ADD_FILES.test),
+    schemaModule ? template(entry.kind, ADD_SCHEMAS_FILE) : undefined,
+  ]);
+  return { source: source(data), test: test(data), ...(schemas ? { schemas: schemas(data) } : {}) };
 }
 
 export async function renderIndex(kind: AddKind, entries: readonly Entry[]): Promise<string> {

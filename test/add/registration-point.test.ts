@@ -90,7 +90,7 @@ describe('the templates of add', () => {
     for (const kind of ADD_KINDS) {
       const dir = path.join(TEMPLATES_DIR, KINDS[kind].template, ADD_DIR, kind);
       const files = await readdir(dir);
-      expect(files.sort()).toEqual(['entry.test.ts.hbs', 'entry.ts.hbs', 'index.ts.hbs']);
+      expect(files.sort()).toEqual([...(KINDS[kind].schemaModule ? ['entry.schemas.ts.hbs'] : []), 'entry.test.ts.hbs', 'entry.ts.hbs', 'index.ts.hbs']);
       for (const file of files) {
         const text = await readFile(path.join(dir, file), 'utf8');
         for (const [, expression] of text.matchAll(/\{\{([^}]*)\}\}/g)) {
