@@ -1,3 +1,4 @@
+import { npmOrder } from './npm-order.js';
 import { applyEdits, findNodeAtLocation, modify, parseTree, type JSONPath, type Node } from 'jsonc-parser';
 
 /**
@@ -34,11 +35,12 @@ function isDependencyName(at: JSONPath): boolean {
  * list its owner keeps in another order.
  */
 export function sortedInsertionIndex(keys: readonly string[], key: string): number {
-  const sorted = keys.every((k, i) => i === 0 || keys[i - 1]!.localeCompare(k, 'en') <= 0);
+  const sorted = keys.every((k, i) => i === 0 || npmOrder(keys[i - 1]!, k) <= 0);
   if (!sorted) return keys.length;
-  const at = keys.findIndex((k) => k.localeCompare(key, 'en') > 0);
+  const at = keys.findIndex((k) => npmOrder(k, key) > 0);
   return at === -1 ? keys.length : at;
 }
+
 
 /** Several members set in turn, each with the smallest edit. */
 export function editJsonMembers(text: string, members: ReadonlyArray<readonly [JSONPath, unknown]>): string {

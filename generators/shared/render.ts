@@ -4,6 +4,7 @@ import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js
 import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
 import { versionOf } from './versions.js';
+import { npmOrder } from './npm-order.js';
 import { byPath, type PlannedCreate } from './write.js';
 import { servesHttp, templateLayers, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 import { TEMPLATES_DIR } from '../templates-dir.js';
@@ -211,7 +212,7 @@ export function renderPackageJson(layers: readonly Buffer[], data: TemplateData)
     const deps = pkg[field];
     if (!deps) continue;
     // in npm's order, overlays' additions included: the user's first `npm install` moves no line
-    const names = Object.keys(deps).sort((a, b) => a.localeCompare(b, 'en'));
+    const names = Object.keys(deps).sort(npmOrder);
     pkg[field] = Object.fromEntries(
       names.map((dependency) => {
         const version = versionOf(dependency);
