@@ -7,7 +7,8 @@ import { LoopsvcError } from '../shared/errors.js';
 import type { PlannedFile } from '../shared/render.js';
 import { withNote } from '../shared/pm-config.js';
 import { appendTopLevelMember, editJson } from '../shared/json-edit.js';
-import { coveredByGlobs, escapeGlob, escapeGlobForNpm, excludedBy, readText, type Workspace } from '../shared/workspace.js';
+import { coveredByGlobs, excludedBy } from '../shared/workspace-globs.js';
+import { escapeGlob, escapeGlobForNpm, readText, type Workspace } from '../shared/workspace.js';
 import { addYamlListItem, addYamlMapEntry } from '../shared/yaml-edit.js';
 
 /** A change to a file at the workspace root, planned before anything is written. */

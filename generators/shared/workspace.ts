@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { isPackageManager, lockfilePackageManager, type PackageManager } from './package-manager.js';
 
 /**
@@ -86,24 +85,9 @@ function workspacePackageManager(
  * A glob as the package managers compare it: `./` and a trailing `/` carry no meaning, and a `!`
  * left in front after `./` is a character (`./!svc` is the folder `!svc`), not a negation.
  */
-function pattern(glob: string): string {
+export function pattern(glob: string): string {
   const plain = glob.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
   return plain.startsWith('!') ? `\\${plain}` : plain;
-}
-
-/**
- * Whether a folder (relative to the root, POSIX) is one of the workspace's packages, the way the
- * package managers resolve their globs: matched by a positive glob and by no negated one
- * (`!packages/legacy` excludes wherever it is in the list).
- */
-export function coveredByGlobs(relativeDir: string, globs: readonly string[]): boolean {
-  const positive = globs.filter((g) => !g.startsWith('!'));
-  return positive.some((g) => picomatch.isMatch(relativeDir, pattern(g))) && excludedBy(relativeDir, globs) === undefined;
-}
-
-/** The negated glob that excludes a folder, if one does. */
-export function excludedBy(relativeDir: string, globs: readonly string[]): string | undefined {
-  return globs.find((g) => g.startsWith('!') && picomatch.isMatch(relativeDir, pattern(g.slice(1))));
 }
 
 /**

@@ -18,6 +18,8 @@ const HEAVY = {
   yaml: 'YAMLParseError',
   // semver's constants, under every semver function: for update, rules and monorepo mode only
   semver: 'SEMVER_SPEC_VERSION',
+  // the workspace glob matcher: monorepo mode only (finding that there is no workspace needs none)
+  picomatch: 'POSIX_REGEX_SOURCE',
 } as const;
 
 async function chunkOf(marker: string): Promise<string> {
@@ -77,7 +79,7 @@ describe('what the bundle holds', () => {
 });
 
 describe.runIf(typeof (await import('node:module')).registerHooks === 'function')('what each command loads', () => {
-  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, semver, prompts or child_process', async () => {
+  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, semver, picomatch, prompts or child_process', async () => {
     const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git']);
     expect(modules.some((m) => m.startsWith('handlebars-runtime-'))).toBe(true);
     for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));

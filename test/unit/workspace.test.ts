@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoopsvcError } from '../../generators/shared/errors.js';
 import { adaptToWorkspace, planMonorepo, workspacePackageManager } from '../../generators/create/monorepo.js';
-import { coveredByGlobs, escapeGlob, escapeGlobForNpm, findWorkspace, servicesFolder, siblingScope } from '../../generators/shared/workspace.js';
+import { coveredByGlobs } from '../../generators/shared/workspace-globs.js';
+import { escapeGlob, escapeGlobForNpm, findWorkspace, servicesFolder, siblingScope } from '../../generators/shared/workspace.js';
 import { pnpmCatalogs, pnpmPackages } from '../../generators/shared/yaml-edit.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
