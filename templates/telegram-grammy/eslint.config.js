@@ -1,11 +1,10 @@
-// ESLint flat config: the loop rules (R1-R5 of docs/loop-rules.md, ./eslint/loop-rules) plus the
-// grammY rules below. Type-aware, so the promise rules see through types: they reject grammY's
-// documented `process.once('SIGINT', () => bot.stop())` (R4.1).
+// ESLint flat config: typescript-eslint and the loop rules (R1-R5 of docs/loop-rules.md), set up
+// in ./eslint/project.mjs, plus the grammY rules below. Type-aware, so the promise rules see
+// through types: they reject grammY's documented `process.once('SIGINT', () => bot.stop())` (R4.1).
 // The runtime half is the loop-delay guard in the lifecycle tests; `npm run check` covers
 // dependencies and the Dockerfile.
 import { defineConfig } from 'eslint/config';
-import tseslint from 'typescript-eslint';
-import loopRules from './eslint/loop-rules/index.mjs';
+import projectConfig from './eslint/project.mjs';
 
 // R4.3-R4.5: only src/polling.ts starts or stops polling, so a webhook process never polls and a
 // handler never stops the bot under the update in progress. Matched by the name `bot`: a heuristic.
@@ -21,23 +20,10 @@ const pollingOnlyInPollingTs = [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'node_modules/'] },
-  {
-    // Type-aware TypeScript rules for the whole project (src, test, configs).
-    files: ['**/*.ts'],
-    extends: [tseslint.configs.recommendedTypeChecked],
-    languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
-    },
-  },
-  {
-    files: ['**/*.{js,cjs,mjs}'],
-    extends: [tseslint.configs.disableTypeChecked],
-  },
   // src/main.ts is the composition root; `npm run webhook:set` (src/set-webhook.ts) is the other
   // entry point of the webhook variant and owns its exit code too. src/resources.ts opens the one
   // worker pool (R2.4).
-  ...loopRules({
+  ...projectConfig({
     tsconfigRootDir: import.meta.dirname,
     main: ['src/main.ts', 'src/set-webhook.ts'],
     pool: ['src/resources.ts'],
