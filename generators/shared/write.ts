@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { access, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, statfs, unlink, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, environmentError, EXIT, LoopsvcError, printable, type StopSignal } from './errors.js';
@@ -31,7 +31,10 @@ import { pathNameProblem } from './names.js';
  * - `onStep` is called before every step of apply (and with `placed` after each file is in place;
  *   files are staged and placed one at a time): tests use it to make a user's file appear,
  *   race a second run or send a signal at an exact moment, instead of sleeping.
- * - it never deletes a file it did not create: a plan has no deletions.
+ * - removals (update only: a file the template no longer has, unchanged since the template wrote
+ *   it): checked like edits, then moved into the staging folder under the lock, so a rollback (or
+ *   the recovery of a killed run) moves them back. A file that no longer holds `before` is never
+ *   removed, so a file the user changed or wrote is never deleted.
  */
 
 /** A file to create, POSIX path relative to the plan's root. */
@@ -43,8 +46,14 @@ export interface PlannedCreate {
 /** A file to change: absolute path, the content planning read, the content to write. */
 export interface PlannedEdit {
   path: string;
-  before: string;
-  after: string;
+  before: string | Buffer;
+  after: string | Buffer;
+}
+
+/** A file to remove: absolute path, and the content it must still hold (else nothing is written). */
+export interface PlannedRemove {
+  path: string;
+  before: string | Buffer;
 }
 
 /**
@@ -81,6 +90,7 @@ export interface Plan {
   newRoot: boolean;
   creates: readonly PlannedCreate[];
   edits: readonly PlannedEdit[];
+  removes?: readonly PlannedRemove[];
 }
 
 /** A plan that passed the check, with the folders apply has to make (parents first). */
@@ -89,6 +99,7 @@ export interface CheckedPlan extends Plan {
   /** root and its missing ancestors, outermost first, when the root does not exist */
   missingAncestors: string[];
   edits: Array<PlannedEdit & { real: string; mode: number }>;
+  removes: PlannedRemove[];
 }
 
 export type Step =
@@ -97,7 +108,8 @@ export type Step =
   | { kind: 'place'; path: string }
   /** after a file is in place */
   | { kind: 'placed'; path: string }
-  | { kind: 'edit'; path: string };
+  | { kind: 'edit'; path: string }
+  | { kind: 'remove'; path: string };
 
 export interface ApplyHooks {
   onStep?: (step: Step) => void | Promise<void>;
@@ -167,8 +179,7 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
     const real = await realpath(edit.path).catch((error: unknown) => {
       throw environmentError(error, 'nothing was written') ?? conflict(edit.path, 'cannot be read', false);
     });
-    const now = await readFile(real, 'utf8');
-    if (now !== edit.before) throw changedMeanwhile(edit.path);
+    if (!sameContent(await readFile(real), edit.before)) throw changedMeanwhile(edit.path);
     try {
       await access(real, constants.W_OK);
       await access(path.dirname(real), constants.W_OK | constants.X_OK);
@@ -179,8 +190,24 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
     bytes += Buffer.byteLength(edit.after);
   }
 
+  const removes = plan.removes ?? [];
+  for (const remove of removes) {
+    const info = await lstatOrUndefined(remove.path);
+    if (!info?.isFile() || !sameContent(await readFile(remove.path), remove.before)) throw changedMeanwhile(remove.path);
+    try {
+      await access(path.dirname(remove.path), constants.W_OK | constants.X_OK);
+    } catch (error) {
+      throw environmentError(error, 'nothing was written') ?? error;
+    }
+  }
+
   await spaceCheck(rootInfo ? root : path.dirname(missingAncestors[0] ?? root), bytes);
-  return { ...plan, root, folders: [...folders].sort(byDepth), missingAncestors, edits };
+  return { ...plan, root, folders: [...folders].sort(byDepth), missingAncestors, edits, removes: [...removes] };
+}
+
+/** Whether a file's bytes are `expected` (a string as UTF-8). */
+function sameContent(now: Buffer, expected: string | Buffer): boolean {
+  return now.equals(typeof expected === 'string' ? Buffer.from(expected) : expected);
 }
 
 function nameCheck(name: string, full: string): void {
@@ -218,7 +245,9 @@ interface Undo {
   /** `ino` of a copy; a hard link shares the inode of its `staged` file */
   placed: Array<{ file: string; staged: string; ino?: number }>;
   folders: string[];
-  edits: Array<{ real: string; before: string; after: string; mode: number }>;
+  edits: Array<{ real: string; before: string | Buffer; after: string | Buffer; mode: number }>;
+  /** removed files and where their content waits in the staging folder */
+  removed: Array<{ file: string; backup: string }>;
   locks: string[];
   staging?: string;
 }
@@ -229,7 +258,7 @@ export async function applyPlan(plan: CheckedPlan, hooks: ApplyHooks = {}): Prom
     stopped ??= signal;
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  const undo: Undo = { placed: [], folders: [], edits: [], locks: [] };
+  const undo: Undo = { placed: [], folders: [], edits: [], removed: [], locks: [] };
   const step = async (s: Step): Promise<void> => {
     await hooks.onStep?.(s);
     if (stopped) throw new CancelledError(stopped);
@@ -267,6 +296,10 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
     folders: [...undo.folders.filter((f) => f !== root), ...plan.folders.map((f) => path.join(root, f))],
     root: undo.folders.includes(root),
     files: plan.creates.map((c) => c.path),
+    // the n-th removed file waits as `<staging>/r<n>` until the run ends
+    removes: plan.removes.map((r) => r.path),
+    // the lock files it may take, each holding its pid
+    locks: [...plan.removes.map((r) => r.path), ...plan.edits.map((e) => e.real)].map((file) => `${file}${LOCK_SUFFIX}`),
   };
   writeFileSync(path.join(staging, RUN_FILE), `${JSON.stringify(run)}\n`, { flag: 'wx' });
   if (plan.newRoot) await mustBeEmpty(root, path.basename(staging));
@@ -292,6 +325,18 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
     // a hard link is the staged file's inode (compared at rollback); a copy has its own
     undo.placed.push({ file, staged, ino: copied ? lstatSync(file).ino : undefined });
     await step({ kind: 'placed', path: file });
+  }
+
+  // removals before edits, so a plan's last edit (update's record) is its last step
+  for (const [n, remove] of plan.removes.entries()) {
+    await step({ kind: 'remove', path: remove.path });
+    const lock = `${remove.path}${LOCK_SUFFIX}`;
+    await takeLock(lock, remove.path);
+    undo.locks.push(lock);
+    if (!sameContent(await readFile(remove.path), remove.before)) throw changedMeanwhile(remove.path);
+    const backup = path.join(staging, `r${n}`);
+    moveAside(remove.path, backup);
+    undo.removed.push({ file: remove.path, backup });
   }
 
   for (const edit of plan.edits) {
@@ -324,6 +369,26 @@ async function mustBeEmpty(root: string, ours?: string): Promise<void> {
       `${printable(root)} is no longer empty (${others.slice(0, 3).map((e) => printable(e)).join(', ')} appeared: another program or run is writing there); nothing of it was touched`,
       EXIT.failed,
     );
+  }
+}
+
+/** Moves a file into the staging folder (a copy where it sits on another file system, as a mount inside the root). */
+function moveAside(file: string, backup: string): void {
+  try {
+    renameSync(file, backup);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    copyFileSync(file, backup, constants.COPYFILE_EXCL);
+    unlinkSync(file);
+  }
+}
+
+/** Puts a removed file back where it was, unless something else is there now (that is kept). */
+function putBack(backup: string, file: string): void {
+  try {
+    placeExclusive(backup, file);
+  } catch {
+    // a file that appeared at the path meanwhile is the user's: it stays
   }
 }
 
@@ -375,12 +440,12 @@ async function takeLock(lock: string, shown: string): Promise<void> {
 }
 
 /** Replaces `real` with `after` (atomically, by rename) only while it holds `expected`. */
-async function replaceIf(real: string, expected: string, after: string, mode: number, shown: string): Promise<void> {
+async function replaceIf(real: string, expected: string | Buffer, after: string | Buffer, mode: number, shown: string): Promise<void> {
   const temp = path.join(path.dirname(real), `${STAGING_PREFIX}edit-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(temp, after, { flag: 'wx', mode });
     await chmod(temp, mode);
-    if ((await readFile(real, 'utf8')) !== expected) throw changedMeanwhile(shown);
+    if (!sameContent(await readFile(real), expected)) throw changedMeanwhile(shown);
     await rename(temp, real);
   } finally {
     await rm(temp, { force: true });
@@ -391,6 +456,7 @@ async function rollback(undo: Undo): Promise<void> {
   for (const edit of undo.edits.reverse()) {
     await replaceIf(edit.real, edit.after, edit.before, edit.mode, edit.real).catch(() => undefined);
   }
+  for (const removed of undo.removed.reverse()) putBack(removed.backup, removed.file);
   for (const placed of undo.placed.reverse()) {
     const info = await lstat(placed.file).catch(() => undefined);
     const ours = placed.ino ?? (await lstat(placed.staged).catch(() => undefined))?.ino;
@@ -446,7 +512,17 @@ export async function recoverInterrupted(root: string): Promise<string[]> {
         EXIT.failed,
       );
     }
-    const meta = JSON.parse(await readFile(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean; files?: unknown };
+    const meta = JSON.parse(await readFile(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean; files?: unknown; removes?: unknown; locks?: unknown };
+    for (const lock of Array.isArray(meta.locks) ? meta.locks : []) {
+      if (typeof lock !== 'string' || !lock.endsWith(LOCK_SUFFIX)) continue;
+      const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+      if (pid === run.pid) await rm(lock, { force: true }); // its own lock; another run's stays
+    }
+    const removes = Array.isArray(meta.removes) ? meta.removes : [];
+    for (const [n, file] of removes.entries()) {
+      const backup = path.join(run.staging, `r${n}`);
+      if (typeof file === 'string' && file.startsWith(root + path.sep) && (await lstatOrUndefined(backup))) putBack(backup, file);
+    }
     const files = Array.isArray(meta.files) ? meta.files.filter((f): f is string => typeof f === 'string') : [];
     for (const [n, file] of files.entries()) {
       const placed = path.join(root, ...file.split('/'));
@@ -458,7 +534,8 @@ export async function recoverInterrupted(root: string): Promise<string[]> {
     for (const dir of [...(meta.folders ?? [])].sort(byDepth).reverse()) {
       if (dir.startsWith(root + path.sep)) await rmdir(dir).catch(() => undefined);
     }
-    notes.push(`recovered: removed what an interrupted create-loopsvc run (pid ${run.pid}) had left in ${printable(root)}`);
+    const putBackToo = removes.length > 0 ? ', and put back the files it had removed' : '';
+    notes.push(`recovered: removed what an interrupted create-loopsvc run (pid ${run.pid}) had left in ${printable(root)}${putBackToo}`);
   }
   return notes;
 }

@@ -1,67 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { capture } from '../shared/exec.js';
-import { CancelledError, EXIT, LoopsvcError } from '../shared/errors.js';
+import { writePlan, type ApplyHooks } from '../shared/write.js';
 import type { UpdatePlan } from './plan.js';
 
 /**
- * The one place `update` writes. Every file to replace or remove must still hold what planning
- * read, new files are created exclusively (never over a file that appeared meanwhile), and any
- * failure or Ctrl-C puts back every file already changed, so the service is either updated or
- * as it was.
+ * The one place `update` writes, through the write engine (generators/shared/write.ts) like every
+ * other command: the whole plan is checked first (every file to replace or remove still holds
+ * what planning read, every new file is absent), new files are placed exclusively, replaced ones
+ * renamed over the original only while it still holds what was read (its mode kept), removed ones
+ * moved aside, and any failure or SIGINT, SIGTERM or SIGHUP puts back everything already changed:
+ * the service is either updated or as it was.
  */
-export async function applyUpdatePlan(plan: UpdatePlan): Promise<void> {
+export async function applyUpdatePlan(plan: UpdatePlan, hooks: ApplyHooks = {}): Promise<void> {
   const full = (file: string) => path.join(plan.serviceDir, ...file.split('/'));
-  for (const op of plan.ops) {
-    if (op.kind !== 'create') await expectContent(full(op.path), op.path, op.before);
-  }
-  const undo: Array<() => Promise<unknown>> = [];
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    for (const op of plan.ops) {
-      const file = full(op.path);
-      if (op.kind === 'create') {
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, op.after, { flag: 'wx' });
-        undo.push(() => rm(file, { force: true }));
-      } else {
-        await expectContent(file, op.path, op.before);
-        if (op.kind === 'remove') await rm(file);
-        else await replaceFile(file, op.after);
-        undo.push(() => writeFile(file, op.before));
-      }
-      if (interrupted) throw new CancelledError();
-    }
-  } catch (error) {
-    for (const step of undo.reverse()) await step().catch(() => undefined);
-    throw error;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  await writePlan(
+    {
+      root: plan.serviceDir,
+      newRoot: false,
+      creates: plan.ops.flatMap((op) => (op.kind === 'create' ? [{ path: op.path, contents: op.after }] : [])),
+      edits: plan.ops.flatMap((op) => (op.kind === 'replace' ? [{ path: full(op.path), before: op.before, after: op.after }] : [])),
+      removes: plan.ops.flatMap((op) => (op.kind === 'remove' ? [{ path: full(op.path), before: op.before }] : [])),
+    },
+    hooks,
+  );
   await keepBases(plan);
-}
-
-async function expectContent(file: string, shown: string, before: Buffer): Promise<void> {
-  const now = await readFile(file).catch(() => undefined);
-  if (!now?.equals(before)) {
-    throw new LoopsvcError('UPDATE_CHANGED_MEANWHILE', `${shown} changed while create-loopsvc update was running; nothing was changed, re-run it`, EXIT.failed);
-  }
-}
-
-/** Written beside it and renamed over it, so a file is never half written. */
-async function replaceFile(file: string, contents: Buffer): Promise<void> {
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, contents, { flag: 'wx' });
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { allOptions, describeOptions } from '../shared/registry.js';
 import type { PlannedFile } from '../shared/render.js';
 import { SCAFFOLDER_VERSION } from '../shared/versions.js';
 import { findWorkspace, readJson, workspacePackageDirs } from '../shared/workspace.js';
+import { recoverInterrupted } from '../shared/write.js';
 import { applyUpdatePlan } from './apply.js';
 import { changedAnswers, detectAnswers, recognisedTemplates, renderCurrent, type Candidate } from './answers.js';
 import { printPlan, unifiedDiff } from './report.js';
@@ -106,6 +107,8 @@ async function updateService(serviceDir: string, args: UpdateArgs, io: CommandIo
   if ((await readJson(path.join(serviceDir, 'package.json'))) === undefined) {
     throw new LoopsvcError('UPDATE_NOT_A_SERVICE', `${shown} has no package.json; run create-loopsvc update in a generated service, or pass its folder`);
   }
+  // what a killed run of any command left here first (its staging folder would make the tree dirty)
+  if (!args.dryRun) for (const note of await recoverInterrupted(serviceDir)) io.out(note);
   await checkWorkTree(serviceDir, shown, args.allowDirty);
 
   // 2. what generated it: the record, or (before records) the version and template given

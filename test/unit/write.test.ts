@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, LoopsvcError } from '../../generators/shared/errors.js';
 import { checkTarget } from '../../generators/create/target.js';
-import { applyPlan, checkPlan, findInterrupted, writePlan, type Plan, type PlannedCreate, type Step } from '../../generators/shared/write.js';
+import { applyPlan, checkPlan, findInterrupted, recoverInterrupted, writePlan, type Plan, type PlannedCreate, type Step } from '../../generators/shared/write.js';
 import { listFiles, REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
 import { makeReadOnly } from '../helpers/read-only.js';
 
@@ -288,6 +288,34 @@ describe('a killed run', () => {
     expect(await checkTarget(target, 'svc', { notes: [] })).toBe('empty');
     await writePlan(project(target));
     expect(await listFiles(target)).toHaveLength(4);
+  });
+
+  it('a run killed after removing a file (update): the next run puts the file back and removes what the run had placed', async () => {
+    const target = path.join(root, 'svc');
+    await mkdir(target);
+    await writeFile(path.join(target, 'old.ts'), 'as the template wrote it\n');
+    await writeFile(path.join(target, 'a.ts'), 'a1\n');
+    const plan: Plan = {
+      root: target,
+      newRoot: false,
+      creates: [{ path: 'src/new.ts', contents: 'new\n' }],
+      edits: [{ path: path.join(target, 'a.ts'), before: 'a1\n', after: 'a2\n' }],
+      removes: [{ path: path.join(target, 'old.ts'), before: 'as the template wrote it\n' }],
+    };
+    // killed at the edit: src/new.ts is placed and old.ts already moved into the staging folder
+    const script = `
+      import { writePlan } from ${JSON.stringify(path.join(REPO_ROOT, 'generators/shared/write.ts'))};
+      await writePlan(JSON.parse(process.argv[1]), { onStep: (s) => { if (s.kind === 'edit') process.kill(process.pid, 'SIGKILL'); } });
+    `;
+    const result = await execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(plan)], { reject: false, cwd: REPO_ROOT });
+    expect(result.signal).toBe('SIGKILL');
+    expect((await readdir(target)).filter((e) => !e.startsWith('.loopsvc-')).sort()).toEqual(['a.ts', 'old.ts.loopsvc-lock', 'src']);
+
+    const notes = await recoverInterrupted(target);
+    expect(notes).toEqual([expect.stringMatching(/^recovered: removed what an interrupted create-loopsvc run \(pid \d+\) had left in .*, and put back the files it had removed$/)]);
+    expect((await readdir(target)).sort()).toEqual(['a.ts', 'old.ts']);
+    expect(await readFile(path.join(target, 'old.ts'), 'utf8')).toBe('as the template wrote it\n');
+    expect(await readFile(path.join(target, 'a.ts'), 'utf8')).toBe('a1\n');
   });
 
   it('a staging folder of a run that is still alive is reported, never cleaned', async () => {

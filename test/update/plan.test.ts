@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyUpdatePlan } from '../../generators/update/apply.js';
 import { planUpdate, type BaseFiles } from '../../generators/update/plan.js';
 import { gitBlobId, RECORD_FILE } from '../../generators/update/record.js';
+import type { Step } from '../../generators/shared/write.js';
 import { listFiles, removeDir, tempDir } from '../helpers/paths.js';
 
 const labels = { ours: 'yours', base: 'old', theirs: 'new' };
@@ -112,18 +113,64 @@ describe('planUpdate and applyUpdatePlan', () => {
   it('changes nothing when a planned file changed before it is written', async () => {
     const plan = await scenario(dir, { 'a.ts': 'a1\n', 'b.ts': 'b1\n' }, { 'a.ts': 'a1\n', 'b.ts': 'b1\n' }, { 'a.ts': 'a2\n', 'b.ts': 'b2\n', 'c.ts': 'c\n' });
     await writeFile(path.join(dir, 'b.ts'), 'b1, edited meanwhile\n');
-    await expect(applyUpdatePlan(plan)).rejects.toThrow('b.ts changed while create-loopsvc update was running; nothing was changed, re-run it');
+    await expect(applyUpdatePlan(plan)).rejects.toThrow(/b\.ts changed while create-loopsvc was running; nothing was written, re-run to plan again/);
     expect(await readFile(path.join(dir, 'a.ts'), 'utf8')).toBe('a1\n');
     expect(await listFiles(dir)).toEqual(['a.ts', 'b.ts']);
   });
 
-  it('never writes over a file that appeared meanwhile, and rolls back what it wrote', async () => {
+  it('never writes over a file that appeared after planning: refused by the check, nothing written', async () => {
     const plan = await scenario(dir, { 'a.ts': 'a1\n' }, { 'a.ts': 'a1\n' }, { 'a.ts': 'a2\n', 'z.ts': 'z\n' });
-    // a.ts is replaced first, so the failed create of z.ts has something to roll back
     expect(plan.ops.map((op) => [op.kind, op.path])).toEqual([['replace', 'a.ts'], ['create', 'z.ts']]);
-    await writeFile(path.join(dir, 'z.ts'), 'the user\'s\n');
-    await expect(applyUpdatePlan(plan)).rejects.toThrow(/EEXIST/);
+    await writeFile(path.join(dir, 'z.ts'), "the user's\n");
+    await expect(applyUpdatePlan(plan)).rejects.toMatchObject({ code: 'PATH_CONFLICT', message: expect.stringMatching(/z\.ts already exists, and nothing is ever overwritten/) });
     expect(await readFile(path.join(dir, 'a.ts'), 'utf8')).toBe('a1\n');
-    expect(await readFile(path.join(dir, 'z.ts'), 'utf8')).toBe('the user\'s\n');
+    expect(await readFile(path.join(dir, 'z.ts'), 'utf8')).toBe("the user's\n");
+  });
+
+  it('a file changed while it writes: every change already made is put back, the new files removed', async () => {
+    const plan = await scenario(dir, { 'a.ts': 'a1\n', 'b.ts': 'b1\n' }, { 'a.ts': 'a1\n', 'b.ts': 'b1\n' }, { 'a.ts': 'a2\n', 'b.ts': 'b2\n', 'src/z.ts': 'z\n' });
+    const onStep = async (step: Step) => {
+      // a.ts is already replaced and src/z.ts placed when the user saves b.ts
+      if (step.kind === 'edit' && step.path.endsWith('b.ts')) await writeFile(path.join(dir, 'b.ts'), 'b1, saved by the user\n');
+    };
+    await expect(applyUpdatePlan(plan, { onStep })).rejects.toMatchObject({ code: 'FILE_CHANGED', exitCode: 1 });
+    expect(await readFile(path.join(dir, 'a.ts'), 'utf8')).toBe('a1\n');
+    expect(await readFile(path.join(dir, 'b.ts'), 'utf8')).toBe('b1, saved by the user\n');
+    expect(await readdir(dir)).toEqual(expect.not.arrayContaining(['src']));
+    expect((await readdir(dir)).sort()).toEqual(['a.ts', 'b.ts']);
+  });
+
+  it('a file the template dropped is removed only as the template wrote it, and SIGTERM mid-run puts it back, mode and bytes', async () => {
+    const plan = await scenario(dir, { 'old.sh': '#!/bin/sh\necho old\n', 'a.ts': 'a1\n' }, { 'old.sh': '#!/bin/sh\necho old\n', 'a.ts': 'a1\n' }, { 'a.ts': 'a2\n' });
+    expect(plan.ops.map((op) => [op.kind, op.path])).toEqual([['replace', 'a.ts'], ['remove', 'old.sh']]);
+    await chmod(path.join(dir, 'old.sh'), 0o755);
+    // the removal comes before the edits: a SIGTERM at the edit of a.ts finds old.sh removed
+    const onStep = (step: Step) => {
+      if (step.kind === 'edit') process.kill(process.pid, 'SIGTERM');
+    };
+    await expect(applyUpdatePlan(plan, { onStep })).rejects.toMatchObject({ name: 'CancelledError', signal: 'SIGTERM' });
+    expect(await readFile(path.join(dir, 'old.sh'), 'utf8')).toBe('#!/bin/sh\necho old\n');
+    expect((await stat(path.join(dir, 'old.sh'))).mode & 0o777).toBe(0o755);
+    expect(await readFile(path.join(dir, 'a.ts'), 'utf8')).toBe('a1\n');
+    expect((await readdir(dir)).sort()).toEqual(['a.ts', 'old.sh']);
+
+    await applyUpdatePlan(plan);
+    expect((await readdir(dir)).sort()).toEqual(['a.ts']);
+  });
+
+  it('a file to remove that the user changed after planning is kept, and nothing is written', async () => {
+    const plan = await scenario(dir, { 'old.ts': 'old\n', 'a.ts': 'a1\n' }, { 'old.ts': 'old\n', 'a.ts': 'a1\n' }, { 'a.ts': 'a2\n' });
+    await writeFile(path.join(dir, 'old.ts'), 'old, now the user\'s\n');
+    await expect(applyUpdatePlan(plan)).rejects.toMatchObject({ code: 'FILE_CHANGED' });
+    expect(await readFile(path.join(dir, 'old.ts'), 'utf8')).toBe("old, now the user's\n");
+    expect(await readFile(path.join(dir, 'a.ts'), 'utf8')).toBe('a1\n');
+  });
+
+  it('a replaced file keeps its mode (an executable script stays executable)', async () => {
+    const plan = await scenario(dir, { 'run.sh': '#!/bin/sh\necho 1\n' }, { 'run.sh': '#!/bin/sh\necho 1\n' }, { 'run.sh': '#!/bin/sh\necho 2\n' });
+    await chmod(path.join(dir, 'run.sh'), 0o755);
+    await applyUpdatePlan(plan);
+    expect(await readFile(path.join(dir, 'run.sh'), 'utf8')).toBe('#!/bin/sh\necho 2\n');
+    expect((await stat(path.join(dir, 'run.sh'))).mode & 0o777).toBe(0o755);
   });
 });
