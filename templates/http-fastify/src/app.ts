@@ -8,6 +8,7 @@ import { upstream } from './plugins/upstream.js';
 import { liveRoute, readyRoute } from './routes/health.js';
 import { routes } from './routes/index.js';
 import { openapi } from './routes/openapi.js';
+import { schemaCompilers, type CompilersFactory } from './schema-compilers.js';
 
 const PROBES = new Set(['/live', '/ready']);
 
@@ -24,6 +25,11 @@ export interface BuildOptions {
   log?: Logger;
   /** The CPU pool's task module; tests swap in one whose tasks they hold and release. */
   cpuTask?: string;
+  /**
+   * How route schemas become validators and serializers. By default, the functions `npm run build`
+   * precompiled (./schema-compilers.ts), or Fastify's own compilers when there is no build.
+   */
+  compilers?: CompilersFactory;
 }
 
 /**
@@ -31,8 +37,9 @@ export interface BuildOptions {
  * open sockets until `ready()`/`listen()`. Tests call it with their own config and use `inject`;
  * src/main.ts is the only place that listens and owns the process.
  */
-export async function buildApp(config: Config, { log, cpuTask = HASH_TASK }: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(config: Config, { log, cpuTask = HASH_TASK, compilers }: BuildOptions = {}): Promise<FastifyInstance> {
   const serverLog: FastifyBaseLogger | undefined = log;
+  const compilersFactory = compilers ?? (await schemaCompilers());
   const app = Fastify({
     ...(serverLog ? { loggerInstance: serverLog } : { logger: { level: config.logLevel } }),
     // Probes hit /live and /ready every few seconds: keep them out of the request log.
@@ -44,6 +51,8 @@ export async function buildApp(config: Config, { log, cpuTask = HASH_TASK }: Bui
     // that meta-schema was the largest part of the schema compilation before the first answer. The
     // schemas are fixed in the code, so test/schemas.test.ts makes that check, once, in the suite.
     ajv: { customOptions: { validateSchema: false } },
+    // The build compiles the schemas, so the service does not at every start (./schema-compilers.ts).
+    ...(compilersFactory ? { schemaController: { compilersFactory } } : {}),
     // R3.3: keep the defaults return503OnClosing: true and forceCloseConnections: 'idle';
     // forceCloseConnections: true would cut in-flight requests.
   });

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { access, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -7,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { schemaModuleSource } from '../src/build/emit-schemas.js';
 import { loadConfig } from '../src/config.js';
+import { Item } from '../src/routes/items.schemas.js';
+import { NotReady } from '../src/schemas.js';
 import { PROJECT_ROOT } from './helpers/process.js';
 
 // `npm run build` rewrites the TypeBox schema modules as plain JSON (src/build/emit-schemas.ts).
@@ -39,6 +44,73 @@ const res = await app.inject('/openapi.json');
 await app.close();
 process.stdout.write(JSON.stringify({ typebox, swaggerAtReady, swagger, status: res.statusCode, document: res.json() }));
 `;
+
+/**
+ * Run in a fresh node, as the built service starts: records which modules that compile schemas
+ * (ajv's compiler, fast-json-stringify's) are resolved until the first answer, then answers
+ * REQUESTS and prints them. Resolve hooks only: they work on Node 22.22, 24 and 26 alike.
+ */
+const ANSWERS_PROBE = `
+import { registerHooks } from 'node:module';
+const compilers = new Set();
+registerHooks({
+  resolve(specifier, context, next) {
+    const resolved = next(specifier, context);
+    if (/\\/node_modules\\/(ajv\\/dist\\/compile\\/|fast-json-stringify\\/index\\.js)/.test(resolved.url)) {
+      compilers.add(resolved.url.replace(/^.*\\/node_modules\\//, ''));
+    }
+    return resolved;
+  },
+});
+const [appUrl, configUrl, env, requests, headerRoute] = process.argv.slice(1);
+const { buildApp } = await import(appUrl);
+const { loadConfig } = await import(configUrl);
+const app = await buildApp(loadConfig(JSON.parse(env)));
+if (headerRoute) app.get('/header-check', JSON.parse(headerRoute), async () => ({ ok: true }));
+await app.ready();
+const first = await app.inject('/ready');
+const compiledBeforeFirstAnswer = [...compilers];
+const answers = [];
+for (const request of JSON.parse(requests)) {
+  const res = await app.inject(request);
+  answers.push({ status: res.statusCode, body: res.body });
+}
+await app.close();
+process.stdout.write(JSON.stringify({ first: first.statusCode, compiledBeforeFirstAnswer, compiledAfter: [...compilers], answers }));
+`;
+
+/** What both the source and the built service answer; no request reaches the CPU pool or an upstream. */
+const REQUESTS: InjectOptions[] = [
+  { method: 'POST', url: '/hash', payload: {} },
+  { method: 'POST', url: '/hash', payload: { password: '' } },
+  { method: 'POST', url: '/hash', headers: { 'content-type': 'application/json' }, payload: '[1]' },
+  { method: 'GET', url: '/items/abc' },
+  { method: 'GET', url: '/items/not%20an%20id' },
+  { method: 'GET', url: '/fanout' },
+  { method: 'GET', url: '/fanout?ids=a,,b' },
+  { method: 'GET', url: '/ready' },
+  { method: 'GET', url: '/live' },
+];
+
+/** A route with a header schema in canonical case: Fastify matches it to the lowercase headers. */
+const HEADER_ROUTE = {
+  schema: {
+    headers: { type: 'object', properties: { 'X-Token': { type: 'string', minLength: 3 } }, required: ['X-Token'] },
+  },
+};
+const HEADER_REQUESTS: InjectOptions[] = [
+  { method: 'GET', url: '/header-check' },
+  { method: 'GET', url: '/header-check', headers: { 'X-Token': 'ab' } },
+  { method: 'GET', url: '/header-check', headers: { 'x-token': 'abcd' } },
+  { method: 'GET', url: '/header-check', headers: { 'X-TOKEN': 'abcd' } },
+];
+
+interface Answers {
+  first: number;
+  compiledBeforeFirstAnswer: string[];
+  compiledAfter: string[];
+  answers: { status: number; body: string }[];
+}
 
 const run = promisify(execFile);
 let copy: string;
@@ -96,5 +168,89 @@ describe('the schema modules after `npm run build`', () => {
   it('refuse a module that exports something other than JSON values, naming the export', () => {
     expect(schemaModuleSource({ ok: { type: 'string' } }, 'src/a.schemas.ts')).toContain('export const ok = {"type":"string"};');
     expect(() => schemaModuleSource({ ok: { type: 'string' }, parse: () => 1 }, 'src/a.schemas.ts')).toThrow(/src\/a\.schemas\.ts: export parse /);
+  });
+});
+
+/** The answers of the source (tsx/vitest: Fastify's own compilers) to `requests`. */
+async function sourceAnswers(requests: InjectOptions[], headerRoute?: typeof HEADER_ROUTE): Promise<Answers['answers']> {
+  const app: FastifyInstance = await buildApp(loadConfig(ENV));
+  if (headerRoute) app.get('/header-check', headerRoute, () => ({ ok: true }));
+  const answers: Answers['answers'] = [];
+  try {
+    for (const request of requests) {
+      const res = await app.inject(request);
+      answers.push({ status: res.statusCode, body: res.body });
+    }
+  } finally {
+    await app.close();
+  }
+  return answers;
+}
+
+/** The answers of the built copy, in a fresh node (ANSWERS_PROBE). */
+async function builtAnswers(requests: InjectOptions[], headerRoute?: typeof HEADER_ROUTE): Promise<Answers> {
+  const url = (file: string): string => pathToFileURL(path.join(copy, 'dist', file)).href;
+  const args = [url('app.js'), url('config.js'), JSON.stringify(ENV), JSON.stringify(requests), ...(headerRoute ? [JSON.stringify(headerRoute)] : [])];
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', ANSWERS_PROBE, ...args], { cwd: copy, timeout: 60_000 });
+  return JSON.parse(stdout) as Answers;
+}
+
+describe('the validators and serializers `npm run build` compiles (dist/compiled-schemas.cjs)', () => {
+  it('start the built service without compiling a schema, and answer as the source does', async () => {
+    const built = await builtAnswers(REQUESTS);
+    expect(built.first).toBe(200);
+    expect(built.compiledBeforeFirstAnswer).toEqual([]); // neither ajv's compiler nor fast-json-stringify's
+    expect(built.compiledAfter).toEqual([]);
+    expect(built.answers).toEqual(await sourceAnswers(REQUESTS));
+    expect(built.answers.filter((a) => a.status === 400)).toHaveLength(6); // the bad requests were refused
+  });
+
+  it('serialize as Fastify\'s own compiler does: extra fields are left out, a union picks its branch', () => {
+    const compiled = createRequire(import.meta.url)(path.join(copy, 'dist', 'compiled-schemas.cjs')) as {
+      serializers: Map<string, () => (value: unknown) => string>;
+    };
+    const saved = (url: string, status: string): ((value: unknown) => string) => {
+      const key = [...compiled.serializers.keys()].find((k) => {
+        const [method, route, part] = JSON.parse(k) as string[];
+        return method === 'GET' && route === url && part === `response ${status}`;
+      });
+      if (!key) throw new Error(`no serializer saved for GET ${url} ${status}`);
+      return compiled.serializers.get(key)!();
+    };
+    const fastify = (schema: unknown, url: string, httpStatus: string): ((value: unknown) => string) =>
+      SerializerSelector()({}, {})({ schema, method: 'GET', url, httpStatus });
+
+    const item = { id: 'abc', secret: 'not in the schema' };
+    expect(saved('/items/:id', '200')(item)).toBe('{"id":"abc"}');
+    expect(saved('/items/:id', '200')(item)).toBe(fastify(Item, '/items/:id', '200')(item));
+    for (const value of [{ status: 'draining', extra: 1 }, { statusCode: 503, error: 'Service Unavailable', message: 'x', extra: 1 }]) {
+      expect(saved('/ready', '503')(value)).toBe(fastify(NotReady, '/ready', '503')(value));
+    }
+  });
+
+  it('validate a header schema written in canonical case as Fastify\'s default compiler does', async () => {
+    const built = await builtAnswers(HEADER_REQUESTS, HEADER_ROUTE);
+    const source = await sourceAnswers(HEADER_REQUESTS, HEADER_ROUTE);
+    expect(built.answers).toEqual(source);
+    expect(source.map((a) => a.status)).toEqual([400, 400, 200, 200]);
+    expect(source[0]!.body).toContain("headers must have required property 'x-token'");
+    // This route was not there at build time: it is compiled at startup, by Fastify's ajv compiler.
+    expect(built.compiledBeforeFirstAnswer.some((u) => u.startsWith('ajv/dist/compile/'))).toBe(true);
+  });
+
+  it('compile a schema changed after the build, never serving the saved function', async () => {
+    const file = path.join(copy, 'dist', 'routes', 'items.schemas.js');
+    const original = await readFile(file, 'utf8');
+    const changed = original.replaceAll('^[A-Za-z0-9_-]{1,64}$', '^[a-z]{1,3}$');
+    expect(changed).not.toBe(original);
+    await writeFile(file, changed);
+    try {
+      const built = await builtAnswers([{ method: 'GET', url: '/items/abcd' }, { method: 'GET', url: '/items/abc' }]);
+      expect(built.answers.map((a) => a.status)).toEqual([400, 200]);
+      expect(built.answers[0]!.body).toContain('params/id must match pattern \\"^[a-z]{1,3}$\\"');
+      expect(built.compiledBeforeFirstAnswer.some((u) => u.startsWith('ajv/dist/compile/'))).toBe(true);
+    } finally {
+      await writeFile(file, original);
+    }
   });
 });
