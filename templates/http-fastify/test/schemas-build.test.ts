@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { compileSchemas } from '../src/build/compile-schemas.js';
 import { schemaModuleSource } from '../src/build/emit-schemas.js';
 import { loadConfig } from '../src/config.js';
 import { Item } from '../src/routes/items.schemas.js';
@@ -251,6 +252,31 @@ describe('the validators and serializers `npm run build` compiles (dist/compiled
       expect(built.compiledBeforeFirstAnswer.some((u) => u.startsWith('ajv/dist/compile/'))).toBe(true);
     } finally {
       await writeFile(file, original);
+    }
+  });
+});
+
+describe('precompiling in a build environment the config refuses', () => {
+  it('skips with one line naming the variable, removes older functions, and the service still answers', async () => {
+    const dist = path.join(await mkdtemp(path.join(PROJECT_ROOT, 'dist', '.schemas-build-')), 'dist');
+    try {
+      await cp(path.join(copy, 'dist'), dist, { recursive: true });
+      const lines: string[] = [];
+      const written = await compileSchemas(dist, { DRAIN_DELAY_MS: 'soon' }, (line) => lines.push(line));
+      expect(written).toBeUndefined();
+      expect(lines).toEqual([expect.stringMatching(/^route schemas not precompiled \(the service compiles them at startup\): .*DRAIN_DELAY_MS/)]);
+      await expect(access(path.join(dist, 'compiled-schemas.cjs'))).rejects.toThrow();
+
+      const { stdout } = await run(
+        process.execPath,
+        ['--input-type=module', '-e', ANSWERS_PROBE, pathToFileURL(path.join(dist, 'app.js')).href, pathToFileURL(path.join(dist, 'config.js')).href, JSON.stringify(ENV), '[]'],
+        { cwd: path.dirname(dist), timeout: 60_000 },
+      );
+      const built = JSON.parse(stdout) as { first: number; compiledBeforeFirstAnswer: string[] };
+      expect(built.first).toBe(200);
+      expect(built.compiledBeforeFirstAnswer.length).toBeGreaterThan(0); // compiled at startup, as without a build step
+    } finally {
+      await rm(path.dirname(dist), { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,10 @@
 import { StandaloneValidator } from '@fastify/ajv-compiler';
 import { StandaloneSerializer } from '@fastify/fast-json-stringify-compiler';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { buildApp as BuildApp } from '../app.js';
-import type { loadConfig as LoadConfig } from '../config.js';
+import type { ConfigError as ConfigErrorClass, loadConfig as LoadConfig } from '../config.js';
 import { COMPILED_SCHEMAS_FILE, normalizeRoute, schemaKey, type SerializerFactory, type ValidatorFactory } from '../schema-compilers.js';
 
 /**
@@ -13,9 +13,14 @@ import { COMPILED_SCHEMAS_FILE, normalizeRoute, schemaKey, type SerializerFactor
  * as Fastify does and also give the code of each function; writes all of it into
  * dist/compiled-schemas.cjs, keyed as ../schema-compilers.ts looks it up. The app is only built
  * and made ready, with a config that opens nothing outside the process, then closed.
+ *
+ * That config is the build's environment with BUILD_ENV over it. When it is not valid (a variable
+ * you made required and the build machine does not set, say), nothing is precompiled: one line
+ * says why, the build still succeeds, and the service compiles its schemas at startup as Fastify
+ * does, a little slower to its first answer. Set the variable for the build to precompile again.
  */
 
-/** The config of that one build: nothing logs, the CPU pool has one thread. */
+/** What that one build always uses: nothing logs, the CPU pool has one thread. */
 const BUILD_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' };
 
 /** Which code of a saved function (its `require`s) resolves from which package. */
@@ -52,8 +57,15 @@ export function compiledSchemasSource(validators: ReadonlyMap<string, string>, s
   ].join('\n');
 }
 
-/** Compiles the schemas of the app under `dist` and writes the module; resolves with its path. */
-export async function compileSchemas(dist: string): Promise<string> {
+/**
+ * Compiles the schemas of the app under `dist` and writes the module; resolves with its path, or
+ * with undefined when the app's config is not valid in `env` (see above).
+ */
+export async function compileSchemas(
+  dist: string,
+  env: Record<string, string | undefined> = process.env,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string | undefined> {
   const validators = new Map<string, string>();
   const serializers = new Map<string, string>();
   let key = '';
@@ -80,14 +92,23 @@ export async function compileSchemas(dist: string): Promise<string> {
 
   const url = (file: string): string => pathToFileURL(path.join(dist, file)).href;
   const { buildApp } = (await import(url('app.js'))) as { buildApp: typeof BuildApp };
-  const { loadConfig } = (await import(url('config.js'))) as { loadConfig: typeof LoadConfig };
-  const app = await buildApp(loadConfig(BUILD_ENV), { compilers: { buildValidator, buildSerializer } });
+  const { loadConfig, ConfigError } = (await import(url('config.js'))) as { loadConfig: typeof LoadConfig; ConfigError: typeof ConfigErrorClass };
+  const file = path.join(dist, COMPILED_SCHEMAS_FILE);
+  let config;
+  try {
+    config = loadConfig({ ...env, ...BUILD_ENV });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    await rm(file, { force: true }); // an earlier build's functions: never used for a changed schema, but stale
+    warn(`route schemas not precompiled (the service compiles them at startup): the build's environment has no valid config: ${err.message}`);
+    return undefined;
+  }
+  const app = await buildApp(config, { compilers: { buildValidator, buildSerializer } });
   try {
     await app.ready();
   } finally {
     await app.close();
   }
-  const file = path.join(dist, COMPILED_SCHEMAS_FILE);
   await writeFile(file, compiledSchemasSource(validators, serializers));
   return file;
 }
