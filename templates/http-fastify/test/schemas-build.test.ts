@@ -256,13 +256,13 @@ describe('the validators and serializers `npm run build` compiles (dist/compiled
   });
 });
 
-describe('precompiling in a build environment the config refuses', () => {
+describe('precompiling with a build config the app refuses (a variable made required)', () => {
   it('skips with one line naming the variable, removes older functions, and the service still answers', async () => {
     const dist = path.join(await mkdtemp(path.join(PROJECT_ROOT, 'dist', '.schemas-build-')), 'dist');
     try {
       await cp(path.join(copy, 'dist'), dist, { recursive: true });
       const lines: string[] = [];
-      const written = await compileSchemas(dist, { DRAIN_DELAY_MS: 'soon' }, (line) => lines.push(line));
+      const written = await compileSchemas(dist, { ...ENV, DRAIN_DELAY_MS: 'soon' }, (line) => lines.push(line));
       expect(written).toBeUndefined();
       expect(lines).toEqual([expect.stringMatching(/^route schemas not precompiled \(the service compiles them at startup\): .*DRAIN_DELAY_MS/)]);
       await expect(access(path.join(dist, 'compiled-schemas.cjs'))).rejects.toThrow();

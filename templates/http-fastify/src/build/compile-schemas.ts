@@ -14,10 +14,11 @@ import { COMPILED_SCHEMAS_FILE, normalizeRoute, schemaKey, type SerializerFactor
  * dist/compiled-schemas.cjs, keyed as ../schema-compilers.ts looks it up. The app is only built
  * and made ready, with a config that opens nothing outside the process, then closed.
  *
- * That config is the build's environment with BUILD_ENV over it. When it is not valid (a variable
- * you made required and the build machine does not set, say), nothing is precompiled: one line
- * says why, the build still succeeds, and the service compiles its schemas at startup as Fastify
- * does, a little slower to its first answer. Set the variable for the build to precompile again.
+ * That config is BUILD_ENV alone, never the build machine's environment: the build then never
+ * reaches a database or service that variables there point to. When BUILD_ENV is not a valid
+ * config (a variable you made required, say), nothing is precompiled: one line says why, the
+ * build still succeeds, and the service compiles its schemas at startup as Fastify does, a little
+ * slower to its first answer. Add a harmless value for that variable to BUILD_ENV to precompile.
  */
 
 /** What that one build always uses: nothing logs, the CPU pool has one thread. */
@@ -59,11 +60,11 @@ export function compiledSchemasSource(validators: ReadonlyMap<string, string>, s
 
 /**
  * Compiles the schemas of the app under `dist` and writes the module; resolves with its path, or
- * with undefined when the app's config is not valid in `env` (see above).
+ * with undefined when `env` is not a valid config (see above).
  */
 export async function compileSchemas(
   dist: string,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined> = BUILD_ENV,
   warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<string | undefined> {
   const validators = new Map<string, string>();
@@ -96,11 +97,11 @@ export async function compileSchemas(
   const file = path.join(dist, COMPILED_SCHEMAS_FILE);
   let config;
   try {
-    config = loadConfig({ ...env, ...BUILD_ENV });
+    config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     await rm(file, { force: true }); // an earlier build's functions: never used for a changed schema, but stale
-    warn(`route schemas not precompiled (the service compiles them at startup): the build's environment has no valid config: ${err.message}`);
+    warn(`route schemas not precompiled (the service compiles them at startup): BUILD_ENV in src/build/compile-schemas.ts is not a valid config: ${err.message}`);
     return undefined;
   }
   const app = await buildApp(config, { compilers: { buildValidator, buildSerializer } });
