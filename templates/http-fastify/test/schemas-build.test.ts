@@ -16,8 +16,9 @@ import { NotReady } from '../src/schemas.js';
 import { PROJECT_ROOT } from './helpers/process.js';
 
 // `npm run build` rewrites the TypeBox schema modules as plain JSON (src/build/emit-schemas.ts).
-// Here on a copy of the tsc output (test/global-setup.ts builds it without that step): the
-// rewritten service must not load TypeBox and must document (and so validate) the same API.
+// Here on a copy of dist/ (test/global-setup.ts builds it as `npm run build` does), built once
+// more by the same step, which must leave it as it was: the rewritten service must not load
+// TypeBox and must document (and so validate) the same API.
 // The same fresh process shows that @fastify/swagger loads with the first GET /openapi.json only.
 
 const ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', CPU_POOL_THREADS: '1' };
@@ -146,6 +147,13 @@ describe('the schema modules after `npm run build`', () => {
         await expect(access(path.join(dist, `${file}.map`)), `${file}.map is gone`).rejects.toThrow();
       }
     }
+  });
+
+  it('come out the same from a second build over the first (the copy), the compiled functions too', async () => {
+    const dist = path.join(copy, 'dist');
+    const once = path.join(PROJECT_ROOT, 'dist'); // built once, by test/global-setup.ts
+    const files = [...(await readdir(dist, { recursive: true })).filter((f) => /(^|[\\/])([^\\/]+\.)?schemas\.js$/.test(f)), 'compiled-schemas.cjs'];
+    for (const file of files) expect(await readFile(path.join(dist, file), 'utf8'), file).toBe(await readFile(path.join(once, file), 'utf8'));
   });
 
   it('serve the same /openapi.json as the TypeBox source, without loading TypeBox', async () => {
