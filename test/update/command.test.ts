@@ -56,6 +56,24 @@ describe('a service generated now', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('. is up to date with create-loopsvc');
   });
+
+  it('first puts back what a killed update had removed, then finds the tree clean and up to date', async () => {
+    // what an update SIGKILLed after removing README.md leaves: its staging folder, holding the file
+    const staging = path.join(svc, '.loopsvc-0000dead');
+    const readme = path.join(svc, 'README.md');
+    const contents = await readFile(readme, 'utf8');
+    await mkdir(staging);
+    await writeFile(path.join(staging, 'run.json'), `${JSON.stringify({ pid: 999_999_999, folders: [], root: false, files: [], removes: [readme], locks: [] })}\n`);
+    await writeFile(path.join(staging, 'r0'), contents);
+    await rm(readme);
+
+    const r = await cli(['update'], svc);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^recovered: removed what an interrupted create-loopsvc run \(pid 999999999\) had left in .*, and put back the files it had removed$/m);
+    expect(r.stdout).toContain('. is up to date with create-loopsvc');
+    expect(await readFile(readme, 'utf8')).toBe(contents);
+    expect(await git(svc, 'status', '--porcelain')).toBe('');
+  });
 });
 
 describe('switching --mode polling to --mode webhook', () => {
