@@ -67,6 +67,22 @@ const fastifyValidators = (): ValidatorFactory =>
 const fastifySerializers = (): SerializerFactory =>
   (defaultSerializers ??= (require('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }).SerializerSelector());
 
+type Validator = ReturnType<ReturnType<ValidatorFactory>>;
+
+/**
+ * A saved validator as Fastify calls one ajv compiled. Fastify passes the request as the parent
+ * of the value only to functions that carry ajv's `schemaEnv`, and ajv can replace a value it
+ * coerces (a body schema `{ type: 'integer' }` sent as `"5"`) only through its parent. The saved
+ * code is the same function and takes the same second argument, but restored it has no
+ * `schemaEnv`: without the mark such a body would pass as the string. The test compares it with
+ * Fastify's own compiler.
+ */
+function asAjvFunction(restored: unknown): Validator {
+  const marked = restored as { schemaEnv?: unknown };
+  marked.schemaEnv ??= { restored: true };
+  return restored as Validator;
+}
+
 /** The compilersFactory of the built service: the saved function on an exact match, else Fastify's. */
 export function precompiledCompilers(compiled: CompiledSchemas): CompilersFactory {
   const buildValidator: ValidatorFactory = (externalSchemas, ajvOptions) => {
@@ -74,7 +90,7 @@ export function precompiledCompilers(compiled: CompiledSchemas): CompilersFactor
     return (route) => {
       const normalized = normalizeRoute(route);
       const restore = compiled.validators.get(schemaKey(normalized, externalSchemas));
-      if (restore) return restore() as ReturnType<ReturnType<ValidatorFactory>>;
+      if (restore) return asAjvFunction(restore());
       compile ??= fastifyValidators()(externalSchemas, ajvOptions);
       return compile(normalized);
     };

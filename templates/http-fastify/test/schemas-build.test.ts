@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
 import { access, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -8,11 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { compileSchemas } from '../src/build/compile-schemas.js';
+import { compileSchemas, writingCompilers } from '../src/build/compile-schemas.js';
 import { schemaModuleSource } from '../src/build/emit-schemas.js';
 import { loadConfig } from '../src/config.js';
 import { Item } from '../src/routes/items.schemas.js';
 import { NotReady } from '../src/schemas.js';
+import { precompiledCompilers, type CompiledSchemas, type CompilersFactory } from '../src/schema-compilers.js';
 import { PROJECT_ROOT } from './helpers/process.js';
 
 // `npm run build` rewrites the TypeBox schema modules as plain JSON (src/build/emit-schemas.ts).
@@ -285,6 +286,41 @@ describe('precompiling with a build config the app refuses (a variable made requ
       expect(built.compiledBeforeFirstAnswer.length).toBeGreaterThan(0); // compiled at startup, as without a build step
     } finally {
       await rm(path.dirname(dist), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a restored validator', () => {
+  it('coerces a primitive body in place, as Fastify\'s own compiler does', async () => {
+    // A route no template has (a body that is a bare integer), built and restored as the build
+    // and the service do: the restored function must be used, and the handler must get 5, not "5".
+    const app = (compilers?: CompilersFactory) => {
+      const server = Fastify({ ajv: { customOptions: { validateSchema: false } }, ...(compilers ? { schemaController: { compilersFactory: compilers } } : {}) });
+      server.post('/count', { schema: { body: { type: 'integer' } } }, (request) => ({ type: typeof request.body, body: request.body }));
+      return server;
+    };
+    const answer = async (server: FastifyInstance) => {
+      const res = await server.inject({ method: 'POST', url: '/count', headers: { 'content-type': 'application/json' }, payload: '"5"' });
+      await server.close();
+      return { status: res.statusCode, body: res.json<unknown>() };
+    };
+
+    const writing = writingCompilers();
+    await app(writing.compilers).ready();
+    const dir = await mkdtemp(path.join(PROJECT_ROOT, 'dist', '.schemas-build-'));
+    try {
+      const file = path.join(dir, 'compiled-schemas.cjs');
+      await writeFile(file, writing.source());
+      const saved = createRequire(import.meta.url)(file) as CompiledSchemas;
+      const restored: string[] = [];
+      const validators = new Map([...saved.validators].map(([key, restore]) => [key, () => (restored.push(key), restore())] as const));
+
+      const fromSaved = await answer(app(precompiledCompilers({ validators, serializers: saved.serializers })));
+      expect(restored).toHaveLength(1);
+      expect(fromSaved).toEqual(await answer(app()));
+      expect(fromSaved).toEqual({ status: 200, body: { type: 'number', body: 5 } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

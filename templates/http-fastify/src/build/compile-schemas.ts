@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { buildApp as BuildApp } from '../app.js';
 import type { ConfigError as ConfigErrorClass, loadConfig as LoadConfig } from '../config.js';
-import { COMPILED_SCHEMAS_FILE, normalizeRoute, schemaKey, type SerializerFactory, type ValidatorFactory } from '../schema-compilers.js';
+import { COMPILED_SCHEMAS_FILE, normalizeRoute, schemaKey, type CompilersFactory, type SerializerFactory, type ValidatorFactory } from '../schema-compilers.js';
 
 /**
  * The third part of `npm run build`, after the schema modules are JSON (./emit-schemas.ts): builds
@@ -59,14 +59,10 @@ export function compiledSchemasSource(validators: ReadonlyMap<string, string>, s
 }
 
 /**
- * Compiles the schemas of the app under `dist` and writes the module; resolves with its path, or
- * with undefined when `env` is not a valid config (see above).
+ * Fastify's standalone compilers in write mode: they compile as Fastify does and keep each
+ * function's code under the key the service looks it up by; `source()` is then the module.
  */
-export async function compileSchemas(
-  dist: string,
-  env: Record<string, string | undefined> = BUILD_ENV,
-  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): Promise<string | undefined> {
+export function writingCompilers(): { compilers: CompilersFactory; source: () => string } {
   const validators = new Map<string, string>();
   const serializers = new Map<string, string>();
   let key = '';
@@ -90,7 +86,18 @@ export async function compileSchemas(
       return compile(route);
     };
   };
+  return { compilers: { buildValidator, buildSerializer }, source: () => compiledSchemasSource(validators, serializers) };
+}
 
+/**
+ * Compiles the schemas of the app under `dist` and writes the module; resolves with its path, or
+ * with undefined when `env` is not a valid config (see above).
+ */
+export async function compileSchemas(
+  dist: string,
+  env: Record<string, string | undefined> = BUILD_ENV,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string | undefined> {
   const url = (file: string): string => pathToFileURL(path.join(dist, file)).href;
   const { buildApp } = (await import(url('app.js'))) as { buildApp: typeof BuildApp };
   const { loadConfig, ConfigError } = (await import(url('config.js'))) as { loadConfig: typeof LoadConfig; ConfigError: typeof ConfigErrorClass };
@@ -104,12 +111,13 @@ export async function compileSchemas(
     warn(`route schemas not precompiled (the service compiles them at startup): BUILD_ENV in src/build/compile-schemas.ts is not a valid config: ${err.message}`);
     return undefined;
   }
-  const app = await buildApp(config, { compilers: { buildValidator, buildSerializer } });
+  const writing = writingCompilers();
+  const app = await buildApp(config, { compilers: writing.compilers });
   try {
     await app.ready();
   } finally {
     await app.close();
   }
-  await writeFile(file, compiledSchemasSource(validators, serializers));
+  await writeFile(file, writing.source());
   return file;
 }
