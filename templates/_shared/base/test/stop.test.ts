@@ -42,6 +42,14 @@ describe('the stop (src/startup/stop.ts)', () => {
     expect(timeoutMs).toBeLessThanOrEqual(3_600_000);
   });
 
+  it('the exit waits until the logger has written its last lines, so none is lost or out of order', async () => {
+    const program = await started({ LOG_FLUSH: '1' });
+    program.child.kill('SIGTERM');
+    const exit = await exitWithin(program, EXIT_BUDGET_MS);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(program.logs.slice(-2).map((l) => l.msg)).toEqual(['closed', 'logger flushed']);
+  });
+
   it('a signal during a startup that waits on the network aborts the wait: exit 0, nothing started', async () => {
     const program = start({ STARTUP: 'wait' });
     await program.waitForLog((l) => l.msg === 'starting');

@@ -30,6 +30,8 @@ import { afterDrain } from './after-drain.js';
 export interface StopLogger {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+  /** pino's: calls back once the lines logged so far are written */
+  flush?(cb: (err?: Error) => void): void;
 }
 
 export interface StopReason {
@@ -107,6 +109,10 @@ export function installStop({ log, budgetMs, fatalBudgetMs = budgetMs, onStop, o
       }
       await afterDrain(deadline); // the telemetry flush, when there is one: inside the budget
       log.info({}, 'closed');
+      // pino writes in the background, and at close-with-grace's process.exit() it writes what is
+      // queued at once, which can land before a line still on its way ('closed' before 'shutting
+      // down'): wait, within the budget, until every line is out, in order.
+      await within(flushed(log), Math.max(0, deadline - performance.now()));
     },
   );
 
@@ -126,6 +132,14 @@ export function installStop({ log, budgetMs, fatalBudgetMs = budgetMs, onStop, o
       }
     },
   };
+}
+
+/** Settles once the logger has written what it was given (at once for a logger without flush). */
+function flushed(log: StopLogger): Promise<void> {
+  return new Promise((resolve) => {
+    if (log.flush) log.flush(() => resolve());
+    else resolve();
+  });
 }
 
 /** Whether `work` settles within `ms` (its rejection is passed on: the stop fails, exit 1). */
