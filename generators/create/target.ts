@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { environmentError, LoopsvcError, printable } from '../shared/errors.js';
 import { findInterrupted, recoverInterrupted } from '../shared/write.js';
 
@@ -11,13 +11,15 @@ export type TargetState = 'missing' | 'empty';
  */
 export async function checkTarget(dir: string, shown: string, options: { dryRun?: boolean; notes?: string[] } = {}): Promise<TargetState> {
   const quoted = JSON.stringify(printable(shown));
-  const link = await lstat(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    if (error.code === 'ENOTDIR') throw new LoopsvcError('TARGET_UNDER_FILE', `${quoted}: a part of the path is a file, not a folder; choose another target directory`);
+  let link;
+  try {
+    link = lstatSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new LoopsvcError('TARGET_UNDER_FILE', `${quoted}: a part of the path is a file, not a folder; choose another target directory`);
     throw environmentError(error, 'nothing was written') ?? error;
-  });
+  }
   if (link === undefined) return 'missing';
-  const info = link.isSymbolicLink() ? await stat(dir).catch(() => undefined) : link;
+  const info = link.isSymbolicLink() ? linkTarget(dir) : link;
   if (info === undefined) {
     throw new LoopsvcError('TARGET_DANGLING_LINK', `${quoted} is a symbolic link to a path that does not exist; remove the link or choose another target directory`);
   }
@@ -26,9 +28,12 @@ export async function checkTarget(dir: string, shown: string, options: { dryRun?
   }
   const interrupted = await findInterrupted(dir);
   if (interrupted.length > 0 && !options.dryRun) options.notes?.push(...(await recoverInterrupted(dir)));
-  const entries = await readdir(dir).catch((error: unknown) => {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch (error) {
     throw environmentError(error, 'nothing was written') ?? error;
-  });
+  }
   if (entries.length > 0) {
     const leftover = interrupted.length > 0 && options.dryRun ? ' (files of an interrupted create-loopsvc run: a real run removes them first)' : '';
     throw new LoopsvcError(
@@ -37,4 +42,13 @@ export async function checkTarget(dir: string, shown: string, options: { dryRun?
     );
   }
   return 'empty';
+}
+
+/** What a symbolic link points to; undefined when that does not exist or cannot be reached (a loop). */
+function linkTarget(dir: string) {
+  try {
+    return statSync(dir);
+  } catch {
+    return undefined;
+  }
 }

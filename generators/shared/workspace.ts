@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isPackageManager, lockfilePackageManager, type PackageManager } from './package-manager.js';
 
@@ -55,7 +55,7 @@ async function workspaceAt(root: string): Promise<Workspace | undefined> {
   } else {
     return undefined;
   }
-  const entries = new Set(await readdir(root));
+  const entries = new Set(readdirSync(root));
   const { pm, from } = workspacePackageManager(pkg, entries, globsFile);
   return {
     root,
@@ -125,7 +125,7 @@ export async function workspacePackageDirs(ws: Workspace): Promise<string[]> {
   const found: string[] = [];
   for (const glob of ws.globs.filter((g) => !g.startsWith('!'))) {
     const base = glob.replace(/^\.\//, '').split('/*')[0] ?? '';
-    const dirs = glob.includes('*') ? await readdir(path.join(ws.root, base)).catch(() => []) : [''];
+    const dirs = glob.includes('*') ? entriesOf(path.join(ws.root, base)) : [''];
     for (const dir of dirs) {
       const folder = path.join(ws.root, base, dir);
       if ((await readText(path.join(folder, 'package.json'))) !== undefined) found.push(folder);
@@ -156,7 +156,7 @@ export function siblingScope(names: readonly string[]): string | undefined {
 }
 
 export async function readJson<T>(file: string): Promise<T | undefined> {
-  const text = await readText(file);
+  const text = textOf(file);
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as T;
@@ -167,8 +167,25 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
 
 /** A text file without its byte order mark (which JSON.parse and the globs do not expect). */
 export async function readText(file: string): Promise<string | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text?.replace(/^\uFEFF/, '');
+  return textOf(file);
+}
+
+// The walk up from the cwd reads two files a level, most of them absent: synchronous reads, as
+// for the templates (generators/shared/render.ts), each an open that fails, not a thread-pool trip.
+function textOf(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function entriesOf(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -178,6 +195,6 @@ export async function readText(file: string): Promise<string | undefined> {
 export async function projectPackageManager(dir: string): Promise<PackageManager> {
   const workspace = await findWorkspace(dir);
   if (workspace) return workspace.packageManager;
-  const entries = new Set(await readdir(dir).catch(() => [] as string[]));
+  const entries = new Set(entriesOf(dir));
   return lockfilePackageManager(entries)?.pm ?? 'npm';
 }

@@ -1,6 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { access, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, statfs, unlink, writeFile, chmod } from 'node:fs/promises';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { CancelledError, environmentError, EXIT, LoopsvcError, printable, type StopSignal } from './errors.js';
 import { pathNameProblem } from './names.js';
@@ -31,6 +50,9 @@ import { pathNameProblem } from './names.js';
  * - `onStep` is called before every step of apply (and with `placed` after each file is in place;
  *   files are staged and placed one at a time): tests use it to make a user's file appear,
  *   race a second run or send a signal at an exact moment, instead of sleeping.
+ * - every file system call is synchronous: a run makes a few hundred small calls one after
+ *   another, and each asynchronous one is a round trip through libuv's thread pool (which its
+ *   first call has to start); the steps stay asynchronous, for the hooks.
  * - removals (update only: a file the template no longer has, unchanged since the template wrote
  *   it): checked like edits, then moved into the staging folder under the lock, so a rollback (or
  *   the recovery of a killed run) moves them back. A file that no longer holds `before` is never
@@ -109,7 +131,9 @@ export type Step =
   /** after a file is in place */
   | { kind: 'placed'; path: string }
   | { kind: 'edit'; path: string }
-  | { kind: 'remove'; path: string };
+  | { kind: 'remove'; path: string }
+  /** after a turn of the event loop, in which a signal reaches its handler */
+  | { kind: 'checkpoint'; path: string };
 
 export interface ApplyHooks {
   onStep?: (step: Step) => void | Promise<void>;
@@ -132,23 +156,23 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
   const root = path.resolve(plan.root);
   const missingAncestors: string[] = [];
   for (const name of root.split(path.sep)) nameCheck(name, root);
-  const rootInfo = await lstatOrUndefined(root);
+  const rootInfo = lstatOrUndefined(root);
   if (rootInfo === undefined) {
     let dir = root;
     for (; ; dir = path.dirname(dir)) {
-      const info = await lstatOrUndefined(dir);
+      const info = lstatOrUndefined(dir);
       if (info) break;
       missingAncestors.unshift(dir);
       if (path.dirname(dir) === dir) break;
     }
-    await folderCheck(dir);
+    folderCheck(dir);
   } else {
-    const info = rootInfo.isSymbolicLink() ? await stat(root).catch(() => undefined) : rootInfo;
+    const info = rootInfo.isSymbolicLink() ? statQuiet(root) : rootInfo;
     if (info === undefined) {
       throw new LoopsvcError('TARGET_DANGLING_LINK', `${printable(root)} is a symbolic link to a path that does not exist; remove the link or choose another directory`);
     }
     if (!info.isDirectory()) throw new LoopsvcError('TARGET_NOT_DIR', `${printable(root)} exists and is not a directory; choose another directory`);
-    await folderCheck(root);
+    folderCheck(root);
   }
 
   const folders = new Set<string>();
@@ -163,45 +187,48 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
       const folder = parts.slice(0, i).join('/');
       if (files.has(folder)) throw new Error(`a plan lists ${folder} as a file and as a folder`);
       if (folders.has(folder)) continue;
-      const info = rootInfo ? await statOrUndefined(path.join(root, folder)) : undefined;
+      const info = rootInfo ? statOrUndefined(path.join(root, folder)) : undefined;
       if (info === undefined) folders.add(folder);
       else if (!info.isDirectory()) throw conflict(path.join(root, folder), 'is a file where a folder must go', false);
     }
     if (rootInfo && !folders.has(parts.slice(0, -1).join('/'))) {
-      const existing = await lstatOrUndefined(path.join(root, create.path));
+      const existing = lstatOrUndefined(path.join(root, create.path));
       if (existing) throw conflict(path.join(root, create.path), 'already exists, and nothing is ever overwritten', false);
-      if (parts.length > 1) await folderCheck(path.join(root, ...parts.slice(0, -1)));
+      if (parts.length > 1) folderCheck(path.join(root, ...parts.slice(0, -1)));
     }
   }
 
   const edits: CheckedPlan['edits'] = [];
   for (const edit of plan.edits) {
-    const real = await realpath(edit.path).catch((error: unknown) => {
-      throw environmentError(error, 'nothing was written') ?? conflict(edit.path, 'cannot be read', false);
-    });
-    if (!sameContent(await readFile(real), edit.before)) throw changedMeanwhile(edit.path);
+    let real: string;
     try {
-      await access(real, constants.W_OK);
-      await access(path.dirname(real), constants.W_OK | constants.X_OK);
+      real = realpathSync(edit.path);
+    } catch (error) {
+      throw environmentError(error, 'nothing was written') ?? conflict(edit.path, 'cannot be read', false);
+    }
+    if (!sameContent(readFileSync(real), edit.before)) throw changedMeanwhile(edit.path);
+    try {
+      accessSync(real, constants.W_OK);
+      accessSync(path.dirname(real), constants.W_OK | constants.X_OK);
     } catch (error) {
       throw environmentError(error, 'nothing was written') ?? error;
     }
-    edits.push({ ...edit, real, mode: (await stat(real)).mode & 0o7777 });
+    edits.push({ ...edit, real, mode: statSync(real).mode & 0o7777 });
     bytes += Buffer.byteLength(edit.after);
   }
 
   const removes = plan.removes ?? [];
   for (const remove of removes) {
-    const info = await lstatOrUndefined(remove.path);
-    if (!info?.isFile() || !sameContent(await readFile(remove.path), remove.before)) throw changedMeanwhile(remove.path);
+    const info = lstatOrUndefined(remove.path);
+    if (!info?.isFile() || !sameContent(readFileSync(remove.path), remove.before)) throw changedMeanwhile(remove.path);
     try {
-      await access(path.dirname(remove.path), constants.W_OK | constants.X_OK);
+      accessSync(path.dirname(remove.path), constants.W_OK | constants.X_OK);
     } catch (error) {
       throw environmentError(error, 'nothing was written') ?? error;
     }
   }
 
-  await spaceCheck(rootInfo ? root : path.dirname(missingAncestors[0] ?? root), bytes);
+  spaceCheck(rootInfo ? root : path.dirname(missingAncestors[0] ?? root), bytes);
   return { ...plan, root, folders: [...folders].sort(byDepth), missingAncestors, edits, removes: [...removes] };
 }
 
@@ -216,22 +243,30 @@ function nameCheck(name: string, full: string): void {
 }
 
 /** A folder the run writes into must exist as a folder it can write. */
-async function folderCheck(dir: string): Promise<void> {
-  const info = await stat(dir).catch((error: unknown) => {
+function folderCheck(dir: string): void {
+  let info;
+  try {
+    info = statSync(dir);
+  } catch (error) {
     throw environmentError(error) ?? error;
-  });
+  }
   if (!info.isDirectory()) throw new LoopsvcError('NOT_A_FOLDER', `${printable(dir)} is a file, not a folder; choose another location`);
   try {
-    await access(dir, constants.W_OK | constants.X_OK);
+    accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
     throw environmentError(error) ?? error;
   }
 }
 
 /** Room for the files, with a margin for folders and metadata, where the file system says. */
-async function spaceCheck(dir: string, bytes: number): Promise<void> {
-  const fs = await statfs(dir).catch(() => undefined);
-  if (!fs || Number(fs.blocks) === 0) return; // a file system that reports no sizes (some network and FUSE ones)
+function spaceCheck(dir: string, bytes: number): void {
+  let fs;
+  try {
+    fs = statfsSync(dir);
+  } catch {
+    return; // a file system that cannot say
+  }
+  if (Number(fs.blocks) === 0) return; // a file system that reports no sizes (some network and FUSE ones)
   const available = Number(fs.bavail) * Number(fs.bsize);
   if (available < bytes + 1024 * 1024) {
     throw new LoopsvcError('ENV_ENOSPC', `cannot write ${printable(dir)}: no space left on the device (${available} bytes free); free some space and retry; nothing was written`, EXIT.failed);
@@ -267,10 +302,10 @@ export async function applyPlan(plan: CheckedPlan, hooks: ApplyHooks = {}): Prom
     await apply(plan, undo, step);
     if (stopped) throw new CancelledError(stopped);
   } catch (error) {
-    await rollback(undo);
+    rollback(undo);
     throw describeFailure(error);
   } finally {
-    await Promise.all(undo.locks.map((lock) => rm(lock, { force: true })));
+    for (const lock of undo.locks) rmSync(lock, { force: true });
     if (undo.staging) rmSync(undo.staging, { recursive: true, force: true }); // a folder per file: see apply
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
@@ -281,13 +316,12 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
   // the root and its parents, each made alone so a folder that appears meanwhile is never claimed
   for (const dir of plan.missingAncestors) {
     await step({ kind: 'mkdir', path: dir });
-    if (await mkdirOwn(dir)) undo.folders.push(dir);
-    else if (dir === root && plan.newRoot) await mustBeEmpty(root);
+    if (mkdirOwn(dir)) undo.folders.push(dir);
+    else if (dir === root && plan.newRoot) mustBeEmpty(root);
   }
 
   // staging, inside the root: same file system, and the marker of a run in progress
-  const staging = path.join(root, `${STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
-  mkdirSync(staging);
+  const staging = makeStaging(root);
   undo.staging = staging;
   // run.json lists the files: the staged copy of the n-th is `<staging>/<n>` (a flat folder, no
   // staging subfolders to make and remove: each folder costs about as much as a file to write)
@@ -302,22 +336,23 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
     locks: [...plan.removes.map((r) => r.path), ...plan.edits.map((e) => e.real)].map((file) => `${file}${LOCK_SUFFIX}`),
   };
   writeFileSync(path.join(staging, RUN_FILE), `${JSON.stringify(run)}\n`, { flag: 'wx' });
-  if (plan.newRoot) await mustBeEmpty(root, path.basename(staging));
+  if (plan.newRoot) mustBeEmpty(root, path.basename(staging));
 
   // Files one by one with the synchronous calls, folders in order (a folder before what goes in
   // it). A project is a few dozen small files: each asynchronous call is a round trip through
   // libuv's thread pool, which took 40 of the 110 ms CPU of a run (bench/generation.mjs); the
-  // synchronous ones take a few. A signal meanwhile is seen at the next step, or after the loop.
+  // synchronous ones take a few. A signal meanwhile is seen at the next checkpoint.
   const files = plan.creates.map((create, n) => ({ create, staged: path.join(staging, String(n)), file: path.join(root, ...create.path.split('/')) }));
   for (const { create, staged } of files) {
     await step({ kind: 'stage', path: create.path });
     writeFileSync(staged, create.contents, { flag: 'wx' });
   }
+  await signalsDelivered(step);
 
   for (const folder of plan.folders) {
     const dir = path.join(root, ...folder.split('/'));
     await step({ kind: 'mkdir', path: dir });
-    if (await mkdirOwn(dir)) undo.folders.push(dir);
+    if (mkdirOwn(dir)) undo.folders.push(dir);
   }
   for (const { staged, file } of files) {
     await step({ kind: 'place', path: file });
@@ -331,9 +366,9 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
   for (const [n, remove] of plan.removes.entries()) {
     await step({ kind: 'remove', path: remove.path });
     const lock = `${remove.path}${LOCK_SUFFIX}`;
-    await takeLock(lock, remove.path);
+    takeLock(lock, remove.path);
     undo.locks.push(lock);
-    if (!sameContent(await readFile(remove.path), remove.before)) throw changedMeanwhile(remove.path);
+    if (!sameContent(readFileSync(remove.path), remove.before)) throw changedMeanwhile(remove.path);
     const backup = path.join(staging, `r${n}`);
     moveAside(remove.path, backup);
     undo.removed.push({ file: remove.path, backup });
@@ -342,15 +377,26 @@ async function apply(plan: CheckedPlan, undo: Undo, step: (s: Step) => Promise<v
   for (const edit of plan.edits) {
     await step({ kind: 'edit', path: edit.path });
     const lock = `${edit.real}${LOCK_SUFFIX}`;
-    await takeLock(lock, edit.path);
+    takeLock(lock, edit.path);
     undo.locks.push(lock);
-    await replaceIf(edit.real, edit.before, edit.after, edit.mode, edit.path);
+    replaceIf(edit.real, edit.before, edit.after, edit.mode, edit.path);
     undo.edits.push(edit);
   }
+  await signalsDelivered(step);
+}
+
+/**
+ * One turn of the event loop, in which a signal that came during the synchronous calls before
+ * reaches its handler (the steps only await promises, which never let the loop turn); then the
+ * run stops there if it was asked to. Once with everything staged, once at the end.
+ */
+async function signalsDelivered(step: (s: Step) => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await step({ kind: 'checkpoint', path: '' });
 }
 
 /** mkdir of one folder: true when this run made it, false when a folder is already there. */
-async function mkdirOwn(dir: string): Promise<boolean> {
+function mkdirOwn(dir: string): boolean {
   try {
     mkdirSync(dir);
     return true;
@@ -361,7 +407,7 @@ async function mkdirOwn(dir: string): Promise<boolean> {
   }
 }
 
-async function mustBeEmpty(root: string, ours?: string): Promise<void> {
+function mustBeEmpty(root: string, ours?: string): void {
   const others = readdirSync(root).filter((e) => e !== ours);
   if (others.length > 0) {
     throw new LoopsvcError(
@@ -417,16 +463,19 @@ function placeExclusive(staged: string, file: string): boolean {
 }
 
 /** A lock file beside an edited file, so two runs never edit it at once; a dead run's lock is taken over. */
-async function takeLock(lock: string, shown: string): Promise<void> {
+function takeLock(lock: string, shown: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
+      const fd = openSync(lock, 'wx');
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+      const pid = Number.parseInt(readQuiet(lock), 10);
       if (attempt > 0 || isAlive(pid)) {
         throw new LoopsvcError(
           'FILE_LOCKED',
@@ -434,37 +483,41 @@ async function takeLock(lock: string, shown: string): Promise<void> {
           EXIT.failed,
         );
       }
-      await rm(lock, { force: true });
+      rmSync(lock, { force: true });
     }
   }
 }
 
 /** Replaces `real` with `after` (atomically, by rename) only while it holds `expected`. */
-async function replaceIf(real: string, expected: string | Buffer, after: string | Buffer, mode: number, shown: string): Promise<void> {
-  const temp = path.join(path.dirname(real), `${STAGING_PREFIX}edit-${randomBytes(4).toString('hex')}`);
+function replaceIf(real: string, expected: string | Buffer, after: string | Buffer, mode: number, shown: string): void {
+  const temp = path.join(path.dirname(real), `${STAGING_PREFIX}edit-${randomHex()}`);
   try {
-    await writeFile(temp, after, { flag: 'wx', mode });
-    await chmod(temp, mode);
-    if (!sameContent(await readFile(real), expected)) throw changedMeanwhile(shown);
-    await rename(temp, real);
+    writeFileSync(temp, after, { flag: 'wx', mode });
+    chmodSync(temp, mode);
+    if (!sameContent(readFileSync(real), expected)) throw changedMeanwhile(shown);
+    renameSync(temp, real);
   } finally {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
   }
 }
 
-async function rollback(undo: Undo): Promise<void> {
+function rollback(undo: Undo): void {
   for (const edit of undo.edits.reverse()) {
-    await replaceIf(edit.real, edit.after, edit.before, edit.mode, edit.real).catch(() => undefined);
+    try {
+      replaceIf(edit.real, edit.after, edit.before, edit.mode, edit.real);
+    } catch {
+      // changed since this run wrote it: the user's now, kept
+    }
   }
   for (const removed of undo.removed.reverse()) putBack(removed.backup, removed.file);
   for (const placed of undo.placed.reverse()) {
-    const info = await lstat(placed.file).catch(() => undefined);
-    const ours = placed.ino ?? (await lstat(placed.staged).catch(() => undefined))?.ino;
-    if (info && ours !== undefined && info.ino === ours) await unlink(placed.file).catch(() => undefined);
+    const info = lstatQuiet(placed.file);
+    const ours = placed.ino ?? lstatQuiet(placed.staged)?.ino;
+    if (info && ours !== undefined && info.ino === ours) quietly(() => unlinkSync(placed.file));
   }
   if (undo.staging) rmSync(undo.staging, { recursive: true, force: true });
   undo.staging = undefined;
-  for (const dir of undo.folders.sort(byDepth).reverse()) await rmdir(dir).catch(() => undefined);
+  for (const dir of undo.folders.sort(byDepth).reverse()) quietly(() => rmdirSync(dir));
 }
 
 function describeFailure(error: unknown): unknown {
@@ -483,14 +536,21 @@ export interface Interrupted {
 
 /** Staging folders of other runs inside `root`: their pid, and whether that process still runs. */
 export async function findInterrupted(root: string): Promise<Interrupted[]> {
-  const entries = await readdir(root).catch(() => [] as string[]);
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return [];
+  }
   const found: Interrupted[] = [];
   for (const entry of entries.filter((e) => e.startsWith(STAGING_PREFIX))) {
     const staging = path.join(root, entry);
-    const run = await readFile(path.join(staging, RUN_FILE), 'utf8').then(
-      (text) => JSON.parse(text) as { pid?: number },
-      () => undefined,
-    );
+    let run: { pid?: number } | undefined;
+    try {
+      run = JSON.parse(readFileSync(path.join(staging, RUN_FILE), 'utf8')) as { pid?: number };
+    } catch {
+      run = undefined;
+    }
     if (typeof run?.pid !== 'number') continue;
     found.push({ staging, pid: run.pid, alive: run.pid !== process.pid && isAlive(run.pid) });
   }
@@ -512,27 +572,27 @@ export async function recoverInterrupted(root: string): Promise<string[]> {
         EXIT.failed,
       );
     }
-    const meta = JSON.parse(await readFile(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean; files?: unknown; removes?: unknown; locks?: unknown };
+    const meta = JSON.parse(readFileSync(path.join(run.staging, RUN_FILE), 'utf8')) as { folders?: string[]; root?: boolean; files?: unknown; removes?: unknown; locks?: unknown };
     for (const lock of Array.isArray(meta.locks) ? meta.locks : []) {
       if (typeof lock !== 'string' || !lock.endsWith(LOCK_SUFFIX)) continue;
-      const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
-      if (pid === run.pid) await rm(lock, { force: true }); // its own lock; another run's stays
+      const pid = Number.parseInt(readQuiet(lock), 10);
+      if (pid === run.pid) rmSync(lock, { force: true }); // its own lock; another run's stays
     }
     const removes = Array.isArray(meta.removes) ? meta.removes : [];
     for (const [n, file] of removes.entries()) {
       const backup = path.join(run.staging, `r${n}`);
-      if (typeof file === 'string' && file.startsWith(root + path.sep) && (await lstatOrUndefined(backup))) putBack(backup, file);
+      if (typeof file === 'string' && file.startsWith(root + path.sep) && lstatOrUndefined(backup)) putBack(backup, file);
     }
     const files = Array.isArray(meta.files) ? meta.files.filter((f): f is string => typeof f === 'string') : [];
     for (const [n, file] of files.entries()) {
       const placed = path.join(root, ...file.split('/'));
       if (!placed.startsWith(root + path.sep)) continue;
-      const [a, b] = await Promise.all([lstat(path.join(run.staging, String(n))).catch(() => undefined), lstat(placed).catch(() => undefined)]);
-      if (a && b && a.ino === b.ino && a.dev === b.dev) await unlink(placed);
+      const [a, b] = [lstatQuiet(path.join(run.staging, String(n))), lstatQuiet(placed)];
+      if (a && b && a.ino === b.ino && a.dev === b.dev) unlinkSync(placed);
     }
-    await rm(run.staging, { recursive: true, force: true });
+    rmSync(run.staging, { recursive: true, force: true });
     for (const dir of [...(meta.folders ?? [])].sort(byDepth).reverse()) {
-      if (dir.startsWith(root + path.sep)) await rmdir(dir).catch(() => undefined);
+      if (dir.startsWith(root + path.sep)) quietly(() => rmdirSync(dir));
     }
     const putBackToo = removes.length > 0 ? ', and put back the files it had removed' : '';
     notes.push(`recovered: removed what an interrupted create-loopsvc run (pid ${run.pid}) had left in ${printable(root)}${putBackToo}`);
@@ -567,16 +627,70 @@ function byDepth(a: string, b: string): number {
   return a.split(/[\\/]/).length - b.split(/[\\/]/).length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-async function lstatOrUndefined(file: string) {
-  return lstat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+/** The file's lstat, or undefined where nothing is; any other failure is an environment error. */
+function lstatOrUndefined(file: string) {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false });
+  } catch (error) {
     throw environmentError(error) ?? error;
-  });
+  }
 }
 
-async function statOrUndefined(file: string) {
-  return stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+function statOrUndefined(file: string) {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
     throw environmentError(error) ?? error;
-  });
+  }
+}
+
+/** lstat, stat and read where any failure means "not there" (rollback and recovery). */
+function lstatQuiet(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function statQuiet(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function readQuiet(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function quietly(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // best effort: what is left is reported by the caller's message
+  }
+}
+
+/** Eight hex digits for a staging name: unique enough, as mkdir refuses a name that exists. */
+function randomHex(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+}
+
+/** The staging folder inside `root`, `.loopsvc-<hex>`, made exclusively (another name if taken). */
+function makeStaging(root: string): string {
+  for (let attempt = 0; ; attempt++) {
+    const staging = path.join(root, `${STAGING_PREFIX}${randomHex()}`);
+    try {
+      mkdirSync(staging);
+      return staging;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 4) throw error;
+    }
+  }
 }

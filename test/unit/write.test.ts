@@ -256,6 +256,30 @@ describe('edits', () => {
   });
 });
 
+describe('a signal that comes while the files are written', () => {
+  // A real signal, sent while the engine runs only synchronous calls: its handler can run only
+  // when the event loop turns, which awaiting a step does not do. Run in a process of its own.
+  it.each([
+    ['stage', 'src/main.ts'],
+    ['placed', 'src/main.ts'],
+  ] as const)('SIGTERM sent at the %s step of %s still stops the run and rolls back everything', async (kind, at) => {
+    const target = path.join(root, 'svc');
+    const script = `
+      import { writePlan } from ${JSON.stringify(path.join(REPO_ROOT, 'generators/shared/write.ts'))};
+      const plan = JSON.parse(process.argv[1]);
+      try {
+        await writePlan(plan, { onStep: (s) => { if (s.kind === ${JSON.stringify(kind)} && s.path.endsWith(${JSON.stringify(at)})) process.kill(process.pid, 'SIGTERM'); } });
+        console.log('finished');
+      } catch (error) {
+        console.log(error.name, error.signal);
+      }
+    `;
+    const result = await execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(project(target))], { reject: false, cwd: REPO_ROOT });
+    expect(result.stdout).toBe('CancelledError SIGTERM');
+    expect(await readdir(root)).toEqual([]);
+  });
+});
+
 describe('a killed run', () => {
   async function killedRun(target: string, creates: PlannedCreate[], killAt: string): Promise<void> {
     const script = `
