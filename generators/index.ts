@@ -1,20 +1,32 @@
 import { terminalText } from './shared/errors.js';
+import { fdOutput } from './shared/output.js';
 import { exitCodeFor, main } from './main.js';
 
+// Whether a person can answer questions: standard input is a terminal, as process.stdin.isTTY
+// says. Asked only when a question might come (never for --help, --version or a run given every
+// answer), as node:tty loads Node's socket and stream modules, and process.stdin builds a stream.
+let interactive: boolean | undefined;
+const isInteractive = (): boolean => (interactive ??= process.getBuiltinModule('node:tty').isatty(0));
+
 // Every line reaches the terminal through here, escaped: a name or path from user input cannot
-// move the cursor, clear the screen or reorder the text around it.
-const out = (line: string): void => void process.stdout.write(`${terminalText(line)}\n`);
-const err = (line: string): void => void process.stderr.write(`${terminalText(line)}\n`);
+// move the cursor, clear the screen or reorder the text around it. Once questions are asked, the
+// lines go through the streams the prompts use.
+const stdout = fdOutput(1, () => process.stdout, () => interactive === true);
+const stderr = fdOutput(2, () => process.stderr, () => interactive === true);
+const out = (line: string): void => stdout.write(`${terminalText(line)}\n`);
+const err = (line: string): void => stderr.write(`${terminalText(line)}\n`);
 
-// A reader that goes away (`create-loopsvc --dry-run | head -1`) must not turn into a crash in the
-// middle of a run: the work goes on and its exit code still tells the outcome.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
-}
-
-main({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, interactive: process.stdin.isTTY === true, out, err })
+const io = {
+  argv: process.argv.slice(2),
+  cwd: process.cwd(),
+  env: process.env,
+  get interactive() {
+    return isInteractive();
+  },
+  out,
+  err,
+};
+main(io)
   .catch((error: unknown) => exitCodeFor(error, err))
   .then((code) => {
     process.exitCode = code;

@@ -82,7 +82,16 @@ export async function generate(flags: Flags, io: Io): Promise<Generated | undefi
   //    decides where a bare name goes and which scope the package name takes
   const cwdWorkspace = await findWorkspace(io.cwd);
   const scope = cwdWorkspace ? siblingScope(await workspacePackageNames(cwdWorkspace)) : undefined;
-  const options = await resolveOptions(flags, { ...io, workspace: cwdWorkspace, scope });
+  // (io.interactive passed on unread: it is a look at the terminal, for when a question comes)
+  const options = await resolveOptions(flags, {
+    cwd: io.cwd,
+    env: io.env,
+    get interactive() {
+      return io.interactive;
+    },
+    workspace: cwdWorkspace,
+    scope,
+  });
   const notes: string[] = [];
   await checkTarget(options.target, options.dir, { dryRun: options.dryRun, notes });
   for (const note of notes) io.out(note);

@@ -38,6 +38,7 @@ export interface Options {
 }
 
 export interface OptionContext {
+  /** read only where a question could be asked (it may be a getter that looks at the terminal) */
   interactive: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -58,7 +59,7 @@ export async function resolveOptions(flags: Flags, ctx: OptionContext): Promise<
   const dir = await resolveDir(flags, ctx, notes);
   const name = await resolveName(flags, ctx, dir, notes);
   const pm = flags.pm ?? detectPackageManager(ctx.env.npm_config_user_agent);
-  const install = flags.install ?? (ctx.interactive && !flags.yes && !flags.dryRun ? await askInstall(installCommandLine(pm)) : true);
+  const install = flags.install ?? (!flags.yes && !flags.dryRun && ctx.interactive ? await askInstall(installCommandLine(pm)) : true);
   return {
     dir,
     target: path.resolve(ctx.cwd, dir),
@@ -117,7 +118,7 @@ async function resolveTemplateOptions(template: TemplateId, flags: Flags, ctx: O
       continue;
     }
     if (given !== undefined) values[option.key] = checkOptionValue(option, given);
-    else if (ctx.interactive && !flags.yes) values[option.key] = await askOption(option);
+    else if (!flags.yes && ctx.interactive) values[option.key] = await askOption(option);
     else values[option.key] = option.default;
   }
   return values;
@@ -162,7 +163,7 @@ async function resolveName(flags: Flags, ctx: OptionContext, dir: string, notes:
   const bare = packageNameFromDir(path.resolve(ctx.cwd, dir));
   const derived = ctx.scope && bare ? `${ctx.scope}/${bare}` : bare;
   if (ctx.scope && bare) notes.push(`name: ${derived} (the scope of the workspace's packages; pass --name to choose)`);
-  if (ctx.interactive && !flags.yes) return askPackageName(derived);
+  if (!flags.yes && ctx.interactive) return askPackageName(derived);
   const problem = packageNameProblem(derived);
   if (problem) {
     throw new LoopsvcError(

@@ -1,12 +1,12 @@
-import { createRequire } from 'node:module';
 import { LoopsvcError } from './errors.js';
 import { isPackageManager, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
 import { allOptions } from './registry.js';
 
-// node:util by require(), not `import`: an ES import of a built-in builds its namespace from every
-// export and so runs node:util's lazy getters, which load its diff, colors and worker_threads
-// modules (about 3 ms of every run) for a command line that needs parseArgs alone.
-const { parseArgs } = createRequire(import.meta.url)('node:util') as typeof import('node:util');
+// node:util from process.getBuiltinModule, not `import` (in the sources too, which the tests run):
+// an ES import of a built-in builds its namespace from every export and so runs node:util's lazy
+// getters, which load its diff, colors and worker_threads modules (about 3 ms of every run) for a
+// command line that needs parseArgs alone.
+const { parseArgs } = process.getBuiltinModule('node:util');
 
 /** What the command line said, before defaults, prompts or validation against the registry. */
 export interface Flags {

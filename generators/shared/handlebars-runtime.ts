@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import Runtime from 'handlebars/runtime';
 import { HELPERS, type Template } from './handlebars-helpers.js';
 import { PRECOMPILED } from './precompiled-templates.js';
@@ -14,6 +13,6 @@ runtime.registerHelper(HELPERS);
 /** The precompiled template for exactly this source, if the build made one (its chunk loads now). */
 export async function precompiledTemplate<T>(source: string): Promise<Template<T> | undefined> {
   if (PRECOMPILED.size === 0) return undefined;
-  const spec = await PRECOMPILED.get(createHash('sha256').update(source).digest('hex'))?.();
+  const spec = await PRECOMPILED.get(process.getBuiltinModule('node:crypto').createHash('sha256').update(source).digest('hex'))?.();
   return spec ? (runtime.template(spec as TemplateSpecification) as Template<T>) : undefined;
 }

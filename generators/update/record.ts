@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, LoopsvcError } from '../shared/errors.js';
 import { isPackageManager, type PackageManager } from '../shared/package-manager.js';
@@ -37,10 +36,13 @@ export interface ServiceRecord {
 
 export type Answers = Pick<ServiceRecord, 'template' | 'options' | 'name' | 'pm' | 'pmVersion'>;
 
-/** The id git gives a file's content: sha1 of `blob <length>\0<content>`. */
+/**
+ * The id git gives a file's content: sha1 of `blob <length>\0<content>`. node:crypto loads on the
+ * first call (a few ms of start-up that `--help`, `--version` and `--dry-run` never need).
+ */
 export function gitBlobId(contents: Buffer | string): string {
   const body = typeof contents === 'string' ? Buffer.from(contents) : contents;
-  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+  return process.getBuiltinModule('node:crypto').createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
 /** The record of a rendered plan, as the file that goes with it. */
@@ -61,7 +63,7 @@ export async function readRecord(serviceDir: string): Promise<ServiceRecord | un
   const file = path.join(serviceDir, RECORD_FILE);
   let text;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

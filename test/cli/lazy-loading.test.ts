@@ -84,7 +84,7 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     expect(modules.some((m) => m.startsWith('handlebars-runtime-'))).toBe(true);
     for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
     expect(modules.filter((m) => m.startsWith('prompts-'))).toEqual([]);
-    expect(modules).not.toContain('node:child_process');
+    expect(modules).not.toContain('internal: NativeModule child_process');
     // the precompiled templates load per folder: the shared ones and this template's own, not
     // another template's, nor those of `add` (each was parsed by every run when they were one chunk)
     const hbs = modules.filter((m) => m.startsWith('hbs-')).map((m) => m.replace(/-[A-Z0-9]+\.mjs$/, ''));
@@ -94,6 +94,27 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     // node:util's lazy exports (worker_threads, its diff): an ES import of node:util loads them all
     expect(modules).toContain('internal: NativeModule internal/util/parse_args/parse_args');
     expect(modules).not.toContain('internal: NativeModule worker_threads');
+  });
+
+  it('the bundle takes Node\'s modules from process.getBuiltinModule, so none goes through the ES module loader', async () => {
+    const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git']);
+    // (validate-npm-package-name, CommonJS, requires node:module, which the banner has loaded already)
+    expect(modules.filter((m) => m.startsWith('node:') && m !== 'node:module')).toEqual([]);
+    // an ES import of node:fs builds a facade of every export, its promises getter included
+    expect(modules).not.toContain('internal: NativeModule fs/promises');
+  });
+
+  it('a run given every answer (--yes) asks nothing of the terminal: no node:tty, no process.stdin, no stdout stream', async () => {
+    const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git', '--yes']);
+    // node:tty (for isatty) and the streams of process.stdin and process.stdout all load node:net
+    for (const builtin of ['tty', 'net']) expect(modules).not.toContain(`internal: NativeModule ${builtin}`);
+  });
+
+  it('--version and --help load neither node:crypto nor node:tty', async () => {
+    for (const args of [['--version'], ['--help']]) {
+      const modules = await loaded(args);
+      for (const builtin of ['crypto', 'tty', 'net', 'fs/promises']) expect(modules, args.join(' ')).not.toContain(`internal: NativeModule ${builtin}`);
+    }
   });
 
   it('--help loads no template code at all', async () => {
