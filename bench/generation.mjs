@@ -93,8 +93,9 @@ async function main() {
   if (!existsSync(join(REPO, 'dist', 'index.mjs'))) throw new Error('dist/index.mjs is missing: run `npm run build` first');
   const vite = await createVite();
   const commands = [
-    ...values.templates.split(',').map((template) => ({ label: `create-loopsvc --template ${template}`, args: [OURS, 'app', '--template', template, '--no-install', '--no-git'] })),
-    ...(values.baseline ? [{ label: `baseline ${values.baseline} --template http-fastify`, args: [join(values.baseline, 'index.js'), 'app', '--template', 'http-fastify', '--no-install', '--no-git'] }] : []),
+    // --yes as create-vite's --no-interactive: both are told to ask nothing and take the defaults
+    ...values.templates.split(',').map((template) => ({ label: `create-loopsvc --template ${template} --yes`, args: [OURS, 'app', '--template', template, '--no-install', '--no-git', '--yes'] })),
+    ...(values.baseline ? [{ label: `baseline ${values.baseline} --template http-fastify --yes`, args: [join(values.baseline, 'index.js'), 'app', '--template', 'http-fastify', '--no-install', '--no-git', '--yes'] }] : []),
     { label: `create-vite@${vite.version} --template vanilla-ts`, vite: true, args: [vite.bin, 'app', '--template', 'vanilla-ts', '--no-interactive', '--no-immediate'] },
   ];
   const root = await mkdtemp(join(tmpdir(), 'create-loopsvc-genbench-'));

@@ -52,13 +52,21 @@ const precompiled = {
 // Node's built-in modules through process.getBuiltinModule (Node 20.16+), not ES module imports:
 // importing a built-in as an ES module builds a facade of all its exports, which reads every
 // one of them (the `promises` getter of node:fs loads node:fs/promises and its own imports), 2 to
-// 3 ms of a 40 ms run (bench/generation.mjs). Each becomes a CommonJS module of the bundle, so a
-// named import is a property read at its use.
+// 3 ms of a 40 ms run (bench/generation.mjs). Each becomes a small ES module of the bundle that
+// exports the built-in's plain values by name (its getters, such as fs.promises, stay unread:
+// importing one by name fails the build), so esbuild binds the imports directly.
 const builtinsAtRuntime = {
   name: 'builtins-at-runtime',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const exported = process.getBuiltinModule(args.path);
+      const names = Object.entries(Object.getOwnPropertyDescriptors(exported))
+        .filter(([name, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+        .map(([name]) => name);
+      const lines = [`const m = process.getBuiltinModule(${JSON.stringify(args.path)});`, 'export default m;', ...names.map((name) => `export const ${name} = m.${name};`)];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
