@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { environmentError, LoopsvcError, printable } from '../shared/errors.js';
+import { pathLengthProblem } from '../shared/names.js';
 import { findInterrupted, recoverInterrupted } from '../shared/write.js';
 
 export type TargetState = 'missing' | 'empty';
@@ -11,6 +12,8 @@ export type TargetState = 'missing' | 'empty';
  */
 export async function checkTarget(dir: string, shown: string, options: { dryRun?: boolean; notes?: string[] } = {}): Promise<TargetState> {
   const quoted = JSON.stringify(printable(shown));
+  const tooLong = pathLengthProblem(dir);
+  if (tooLong) throw new LoopsvcError('INVALID_DIR', `${quoted}: ${tooLong}`);
   let link;
   try {
     link = lstatSync(dir, { throwIfNoEntry: false });

@@ -65,7 +65,7 @@ const ENVIRONMENT: Record<string, string> = {
   ENOSPC: 'no space left on the device; free some space and retry',
   EDQUOT: 'the disk quota is exhausted; free some space and retry',
   EXDEV: 'it is on another file system than the folder being written; choose a target on one file system',
-  ENAMETOOLONG: 'the name is too long for the file system (at most 255 bytes per folder or file name); choose a shorter one',
+  ENAMETOOLONG: 'a name or the whole path is too long for the file system (at most 255 bytes a name, 4,095 a path on Linux); choose a shorter one',
   ENOTDIR: 'a part of the path is a file, not a folder; choose another location',
   EISDIR: 'a folder is where a file must go; move it aside or choose another location',
   EMFILE: 'too many open files; raise the limit (ulimit -n) and retry',

@@ -62,6 +62,19 @@ export function pathNameProblem(segment: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The longest path the system's calls take, in bytes with the terminating NUL (PATH_MAX: 4,096 on
+ * Linux, 1,024 on macOS). Windows is not limited: Node passes long paths there in their \\?\ form.
+ */
+const PATH_MAX_BYTES = process.platform === 'darwin' ? 1024 : process.platform === 'win32' ? Infinity : 4096;
+
+/** Why a whole absolute path cannot be created (too long for the system's calls), or undefined. */
+export function pathLengthProblem(full: string): string | undefined {
+  const bytes = Buffer.byteLength(full);
+  if (bytes < PATH_MAX_BYTES) return undefined;
+  return `the path is ${bytes} bytes long, and this system takes at most ${PATH_MAX_BYTES - 1}; choose a location with a shorter path`;
+}
+
 /** UNPRINTABLE without the `g` flag: `test` keeps no state between calls. */
 const UNPRINTABLE_ONE = new RegExp(UNPRINTABLE.source, 'u');
 

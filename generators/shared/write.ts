@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, environmentError, EXIT, LoopsvcError, printable, type StopSignal } from './errors.js';
-import { pathNameProblem } from './names.js';
+import { pathLengthProblem, pathNameProblem } from './names.js';
 
 /**
  * The one write engine: every command that writes (create, add, rules, workspace registration,
@@ -156,6 +156,12 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
   const root = path.resolve(plan.root);
   const missingAncestors: string[] = [];
   for (const name of root.split(path.sep)) nameCheck(name, root);
+  // the longest path first: a deep target can pass every name and still be more than the system takes
+  const longest = plan.creates.reduce((found, c) => (c.path.length > found.length ? c.path : found), '');
+  for (const full of [root, path.join(root, longest)]) {
+    const tooLong = pathLengthProblem(full);
+    if (tooLong) throw new LoopsvcError('INVALID_PATH_NAME', `cannot create ${printable(full)}: ${tooLong}`);
+  }
   const rootInfo = lstatOrUndefined(root);
   if (rootInfo === undefined) {
     let dir = root;

@@ -150,6 +150,25 @@ describe('targets and names', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux')('a target deep enough that a file\'s whole path passes 4,095 bytes is refused by the check and the dry run alike (exit 2), nothing written', async () => {
+    // every name fits, the path does not: the kernel would say ENAMETOOLONG in the middle of the
+    // write. The target itself fits, 20 bytes short of the limit; its deeper files do not.
+    const room = 4095 - 20 - (cwd.length + 1);
+    const deep = [...Array.from({ length: Math.floor(room / 201) }, () => 'd'.repeat(200)), 'e'.repeat((room % 201) - 1)].join('/');
+    expect(Buffer.byteLength(path.join(cwd, deep))).toBeGreaterThan(4060);
+    expect(Buffer.byteLength(path.join(cwd, deep))).toBeLessThan(4080);
+    for (const extra of [['--dry-run'], []]) {
+      const r = await runCli([deep, ...T, '--name', 'svc', ...extra], { cwd });
+      expect(r.exitCode).toBe(2);
+      expect(oneLine(r.stderr)).toMatch(/^error: cannot create .*: the path is \d+ bytes long, and this system takes at most 4095; choose a location with a shorter path$/);
+    }
+    // and a target longer than that itself
+    const r = await runCli([`${deep}/${'f'.repeat(30)}`, ...T, '--name', 'svc'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^error: ".*": the path is \d+ bytes long, and this system takes at most 4095; choose a location with a shorter path$/);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
   it.each([
     ['a control character (Ctrl-U typed at the prompt)', '\u0015svc'],
     ['a newline', 'svc\nrm -rf'],
