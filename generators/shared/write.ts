@@ -157,7 +157,7 @@ export async function checkPlan(plan: Plan): Promise<CheckedPlan> {
   const missingAncestors: string[] = [];
   for (const name of root.split(path.sep)) nameCheck(name, root);
   // the longest path first: a deep target can pass every name and still be more than the system takes
-  const longest = plan.creates.reduce((found, c) => (c.path.length > found.length ? c.path : found), '');
+  const longest = plan.creates.reduce((found, c) => (Buffer.byteLength(c.path) > Buffer.byteLength(found) ? c.path : found), '');
   for (const full of [root, path.join(root, longest)]) {
     const tooLong = pathLengthProblem(full);
     if (tooLong) throw new LoopsvcError('INVALID_PATH_NAME', `cannot create ${printable(full)}: ${tooLong}`);
