@@ -174,8 +174,9 @@ export async function renderSources(template: TemplateId, options: OptionValues)
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
   const sources = new Map<string, Array<{ raw: Buffer; from: string }>>();
   for (const layer of await renderSources(template, data.options)) {
+    const shown = templatePath(layer.root); // once a folder: path.relative is slow for a few dozen files
     for (const file of layer.files) {
-      const taken = { raw: readFileSync(path.join(layer.root, file)), from: `${templatePath(path.join(layer.root, file))} (${layer.why})` };
+      const taken = { raw: readFileSync(path.join(layer.root, file)), from: `${shown}/${file} (${layer.why})` };
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), taken] : [taken]);
     }
   }
