@@ -15,6 +15,8 @@ import { writeSync } from 'node:fs';
  */
 export interface Output {
   write(text: string): void;
+  /** whether the text went (at least in part) through the stream, which may still be writing */
+  readonly streamed: boolean;
 }
 
 export function fdOutput(
@@ -35,6 +37,9 @@ export function fdOutput(
     return toStream;
   };
   return {
+    get streamed() {
+      return toStream !== undefined;
+    },
     write(text) {
       if (closed) return;
       if (toStream || viaStream()) {

@@ -36,6 +36,7 @@ describe('the CLI output', () => {
     closeSync(fd);
     expect(readFileSync(file, 'utf8')).toBe('first line é\nsecond line\n');
     expect(streams).toBe(0);
+    expect(out.streamed).toBe(false);
   });
 
   it('a reader that went away (EPIPE) ends the output without an error', () => {
@@ -62,6 +63,7 @@ describe('the CLI output', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(sink.text()).toBe('def\nnext\n');
     expect(call).toBe(2);
+    expect(out.streamed).toBe(true); // so the CLI waits for the stream before it exits
   });
 
   it('once questions are asked (viaStream), every line goes through the stream the prompts use', async () => {
