@@ -10,9 +10,11 @@ const isInteractive = (): boolean => (interactive ??= process.getBuiltinModule('
 
 // Every line reaches the terminal through here, escaped: a name or path from user input cannot
 // move the cursor, clear the screen or reorder the text around it. Once questions are asked, the
-// lines go through the streams the prompts use.
-const stdout = fdOutput(1, () => process.stdout, () => interactive === true);
-const stderr = fdOutput(2, () => process.stderr, () => interactive === true);
+// lines go through the streams the prompts use; on Windows always, as a console shown raw UTF-8
+// bytes (the ← of --dry-run, a name with an accent) prints them in its own code page.
+const viaStream = (): boolean => process.platform === 'win32' || interactive === true;
+const stdout = fdOutput(1, () => process.stdout, viaStream);
+const stderr = fdOutput(2, () => process.stderr, viaStream);
 const out = (line: string): void => stdout.write(`${terminalText(line)}\n`);
 const err = (line: string): void => stderr.write(`${terminalText(line)}\n`);
 
