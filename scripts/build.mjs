@@ -54,7 +54,10 @@ const precompiled = {
 // one of them (the `promises` getter of node:fs loads node:fs/promises and its own imports), 2 to
 // 3 ms of a 40 ms run (bench/generation.mjs). Each becomes a small ES module of the bundle that
 // exports the built-in's plain values by name (its getters, such as fs.promises, stay unread:
-// importing one by name fails the build), so esbuild binds the imports directly.
+// importing one by name fails the build), so esbuild binds the imports directly. node:util is
+// the exception: its values are computed on first read (V8's lazy data properties), so this
+// module would load its diff, colors and worker_threads modules; generators/shared/args.ts takes
+// parseArgs with process.getBuiltinModule where it uses it (test/cli/lazy-loading.test.ts checks).
 const builtinsAtRuntime = {
   name: 'builtins-at-runtime',
   setup(b) {

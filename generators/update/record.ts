@@ -38,7 +38,8 @@ export type Answers = Pick<ServiceRecord, 'template' | 'options' | 'name' | 'pm'
 
 /**
  * The id git gives a file's content: sha1 of `blob <length>\0<content>`. node:crypto loads on the
- * first call (a few ms of start-up that `--help`, `--version` and `--dry-run` never need).
+ * first call, not with this module (a few ms of start-up that `--help` and `--version` never need;
+ * the build loads a statically imported built-in with the chunk that imports it).
  */
 export function gitBlobId(contents: Buffer | string): string {
   const body = typeof contents === 'string' ? Buffer.from(contents) : contents;
