@@ -1,8 +1,9 @@
 // Bundles the CLI with zero runtime dependencies (as create-vite ships), so `npm create loopsvc`
 // installs a single package. Everything it imports is inlined.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { templatesPack } from './pack-templates.mjs';
 import { precompiledTemplatesModule } from './precompile-templates.mjs';
 
 await rm('dist', { recursive: true, force: true }); // no stale chunks in the package
@@ -93,5 +94,9 @@ const result = await build({
   banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
 });
 
+// templates/ in one file beside the modules (scripts/pack-templates.mjs): what the bundle reads
+const { pack } = await templatesPack(fileURLToPath(new URL('../templates/', import.meta.url)));
+await writeFile('dist/templates.pack', pack);
+
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`dist: ${(bytes / 1024).toFixed(0)} KiB in ${Object.keys(result.metafile.outputs).length} files`);
+console.log(`dist: ${(bytes / 1024).toFixed(0)} KiB in ${Object.keys(result.metafile.outputs).length} files, and templates.pack: ${(pack.length / 1024).toFixed(0)} KiB`);

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { compileTemplate, type Template } from '../shared/handlebars.js';
-import { TEMPLATES_DIR } from '../shared/render.js';
+import { templateFiles } from '../shared/template-files.js';
 import { KINDS, type AddKind } from './kinds.js';
 import type { Entry } from './naming.js';
 
@@ -53,7 +51,7 @@ async function template(kind: AddKind, file: string): Promise<Compiled> {
   const key = `${kind}/${file}`;
   let compiled = cache.get(key);
   if (!compiled) {
-    const source = await readFile(path.join(TEMPLATES_DIR, KINDS[kind].template, ADD_DIR, kind, file), 'utf8');
+    const source = templateFiles().read(`${KINDS[kind].template}/${ADD_DIR}/${kind}/${file}`).toString('utf8');
     compiled = await compileTemplate<EntryData | IndexData>(source);
     cache.set(key, compiled);
   }

@@ -1,5 +1,6 @@
 import { EXIT, LoopsvcError } from '../shared/errors.js';
-import { renderTemplate, TEMPLATES_DIR, type PlannedFile, type TemplateData } from '../shared/render.js';
+import { renderTemplate, type PlannedFile, type TemplateData } from '../shared/render.js';
+import { templateFiles } from '../shared/template-files.js';
 
 /**
  * Renders the chosen template into memory: writing is a separate step (generators/shared/write.ts), so
@@ -15,8 +16,8 @@ export async function planProject(data: TemplateData): Promise<PlannedFile[]> {
     throw new LoopsvcError('RENDER_FAILED', `could not render template ${data.template}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
   }
   if (plan.length === 0) {
-    // only a broken install gets here (templates/ missing beside dist/): never write an empty project
-    throw new LoopsvcError('NO_TEMPLATE_FILES', `template ${data.template} has no files under ${TEMPLATES_DIR}; reinstall create-loopsvc`, EXIT.failed);
+    // only a broken install gets here (dist/templates.pack missing or cut short): never write an empty project
+    throw new LoopsvcError('NO_TEMPLATE_FILES', `template ${data.template} has no files in ${templateFiles().where}; reinstall create-loopsvc`, EXIT.failed);
   }
   return plan;
 }

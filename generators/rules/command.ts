@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import minVersion from 'semver/ranges/min-version.js';
 import { parseCommandLine } from '../shared/args.js';
@@ -11,7 +11,8 @@ import { installCommandLine, pmCommands, type PackageManager } from '../shared/p
 import { projectPackageManager } from '../shared/workspace.js';
 import { applyPlan, checkPlan, planWrites, recoverInterrupted, type ApplyHooks, type PlannedWrite } from '../shared/write.js';
 import { manualLines, mergeEslintConfig, type MergeRequest } from './eslint-config-merge.js';
-import { LAYERS_DIR, TEMPLATES_DIR } from '../shared/render.js';
+import { LAYERS_DIR } from '../shared/render.js';
+import { templateFiles } from '../shared/template-files.js';
 import { lineDiff } from './line-diff.js';
 import { versionOf } from '../shared/versions.js';
 
@@ -215,16 +216,12 @@ function parsePackageJson(text: string, target: string): PackageJson {
  * (the base layer, templates/_shared/base, is laid under every template).
  */
 async function vendoredFiles(): Promise<PlannedWrite[]> {
-  const shared = path.join(TEMPLATES_DIR, LAYERS_DIR, 'base');
-  const rulesRoot = path.join(shared, RULES_DIR);
-  const entries = await readdir(rulesRoot, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(rulesRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
-  const writes = await Promise.all(files.map(async (f) => ({ path: `${RULES_DIR}/${f}`, after: await readFile(path.join(rulesRoot, f), 'utf8') })));
-  writes.push({ path: CHECK_SCRIPT, after: await readFile(path.join(shared, CHECK_SCRIPT), 'utf8') });
-  writes.push({ path: RULES_DOC, after: await readFile(path.join(shared, RULES_DOC), 'utf8') });
+  const templates = templateFiles();
+  const shared = `${LAYERS_DIR}/base`;
+  const text = (file: string) => templates.read(`${shared}/${file}`).toString('utf8');
+  const writes = templates.list(`${shared}/${RULES_DIR}`).map((f) => ({ path: `${RULES_DIR}/${f}`, after: text(`${RULES_DIR}/${f}`) }));
+  writes.push({ path: CHECK_SCRIPT, after: text(CHECK_SCRIPT) });
+  writes.push({ path: RULES_DOC, after: text(RULES_DOC) });
   return writes;
 }
 

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { NODE_ENGINES, NODE_POLICY, NODE_SUPPORTED_TEXT } from './node-policy.js';
 import { pmCommands, type PackageManager } from './package-manager.js';
 import { dockerData, type DockerData } from './pm-config.js';
@@ -8,6 +6,7 @@ import { npmOrder } from './npm-order.js';
 import { byPath, type PlannedCreate } from './write.js';
 import { servesHttp, templateLayers, templateOptions, type OptionValues, type TemplateId } from './registry.js';
 import { TEMPLATES_DIR } from '../templates-dir.js';
+import { templateFiles } from './template-files.js';
 
 /**
  * One file of the project to be written (the write engine's PlannedCreate, as bytes), and where
@@ -71,17 +70,8 @@ const OPTIONS_DIR = '_options';
 const ADD_DIR = '_add';
 const NOT_COPIED = [`${OPTIONS_DIR}/`, `${ADD_DIR}/`];
 
-/**
- * Templates ship in the package next to dist/ (and next to generators/ in this repo), so the
- * path is resolved from this module, never from the cwd. The bundle is one level deep too.
- */
+/** The repository's templates/ folder (the bundle reads the build's pack of it instead: ./template-files.ts). */
 export { TEMPLATES_DIR };
-
-
-/** `templates/<folder>/<file>`, POSIX, as --dry-run names a source. */
-function templatePath(file: string): string {
-  return `templates/${path.relative(TEMPLATES_DIR, file).split(path.sep).join('/')}`;
-}
 
 /** `_gitignore` → `.gitignore` (npm drops dotfiles from packages); `README.md.hbs` → `README.md`. */
 export function destinationPath(sourcePath: string): string {
@@ -94,8 +84,8 @@ export function destinationPath(sourcePath: string): string {
 
 /**
  * Handlebars loads on the first `.hbs` file, not at startup (`--help` never needs it), and only
- * its runtime when the build precompiled the template (every shipped one); the compiler loads for
- * a template edited since the build (and in the tests, which run the sources).
+ * its runtime when the build precompiled the template (every one in the bundle's pack); the
+ * compiler loads only running from the sources (the tests), where nothing is precompiled.
  */
 export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
   type Data = TemplateData & { node: typeof NODE_DATA };
@@ -106,38 +96,17 @@ export async function renderHandlebars(source: string, data: TemplateData): Prom
 
 /** Every file of a template folder (overlays included), as POSIX paths relative to it. */
 export async function listTemplateFiles(template: TemplateId): Promise<string[]> {
-  return listFiles(path.join(TEMPLATES_DIR, template));
+  return listFiles(template);
 }
 
-/**
- * Walks one folder at a time and builds each path itself: under Yarn's Plug'n'Play the package
- * is read from a zip through Yarn's fs layer, whose recursive `readdir` reports wrong
- * `Dirent.parentPath` values (yarn create loopsvc failed on that).
- * Templates are read with the synchronous calls (as create-vite does): a few dozen small files,
- * for which each asynchronous call is a round trip through libuv's thread pool (`readFile` makes
- * four), a third of a run's CPU time before this (bench/generation.mjs).
- */
-async function listFiles(root: string): Promise<string[]> {
-  return listFilesSync(root, '').sort();
-}
-
-function listFilesSync(root: string, prefix: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(path.join(root, prefix), { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return entries.flatMap((entry) => {
-    const file = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) return listFilesSync(root, file);
-    return entry.isFile() && !isLocalArtifact(file) ? [file] : [];
-  });
+/** The files of a folder of templates/ (POSIX, relative to templates/), without a developer's local artifacts. */
+function listFiles(folder: string): string[] {
+  return templateFiles().list(folder).filter((file) => !isLocalArtifact(file));
 }
 
 /** A folder to take files from, which of its files to take, and why it is taken (for --dry-run). */
 export interface Source {
+  /** the folder, POSIX, relative to templates/ (`_shared/base`, `worker/_options/source/redis`) */
   root: string;
   files: string[];
   /** `layer base`, `template worker`, `option source=redis` */
@@ -151,32 +120,27 @@ export interface Source {
  * provide the same file is declared in the registry and checked by test/unit/layers.test.ts.
  */
 export async function renderSources(template: TemplateId, options: OptionValues): Promise<Source[]> {
-  const root = path.join(TEMPLATES_DIR, template);
-  const layers = await Promise.all(
-    templateLayers(template, options).map(async (name) => {
-      const from = path.join(TEMPLATES_DIR, LAYERS_DIR, name);
-      return { root: from, files: await listFiles(from), why: `layer ${name}` };
-    }),
-  );
-  const base = { root, files: (await listFiles(root)).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))), why: `template ${template}` };
-  const overlays = await Promise.all(
-    templateOptions(template)
-      .filter((o) => options[o.key] !== undefined)
-      .map(async (o) => {
-        const overlay = path.join(root, OPTIONS_DIR, o.key, String(options[o.key]));
-        return { root: overlay, files: await listFiles(overlay), why: `option ${o.key}=${String(options[o.key])}` };
-      }),
-  );
+  const layers = templateLayers(template, options).map((name) => {
+    const from = `${LAYERS_DIR}/${name}`;
+    return { root: from, files: listFiles(from), why: `layer ${name}` };
+  });
+  const base = { root: template, files: listFiles(template).filter((f) => !NOT_COPIED.some((dir) => f.startsWith(dir))), why: `template ${template}` };
+  const overlays = templateOptions(template)
+    .filter((o) => options[o.key] !== undefined)
+    .map((o) => {
+      const overlay = `${template}/${OPTIONS_DIR}/${o.key}/${String(options[o.key])}`;
+      return { root: overlay, files: listFiles(overlay), why: `option ${o.key}=${String(options[o.key])}` };
+    });
   return [...layers, base, ...overlays];
 }
 
 /** Render every file of a template, with its chosen options, into memory in a stable order. */
 export async function renderTemplate(template: TemplateId, data: TemplateData): Promise<PlannedFile[]> {
   const sources = new Map<string, Array<{ raw: Buffer; from: string }>>();
+  const templates = templateFiles();
   for (const layer of await renderSources(template, data.options)) {
-    const shown = templatePath(layer.root); // once a folder: path.relative is slow for a few dozen files
     for (const file of layer.files) {
-      const taken = { raw: readFileSync(path.join(layer.root, file)), from: `${shown}/${file} (${layer.why})` };
+      const taken = { raw: templates.read(`${layer.root}/${file}`), from: `templates/${layer.root}/${file} (${layer.why})` };
       sources.set(file, file === 'package.json' ? [...(sources.get(file) ?? []), taken] : [taken]);
     }
   }

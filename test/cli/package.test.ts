@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
  * (388 KiB packed then; the bundle itself did not grow); from 400 KiB when every project gained
  * the stop module's contract test and its fixture, the http service its build-time schema step
  * with two tests, and the precompiled templates one chunk per folder so that generating one
- * template loads only its own (404.5 KiB packed then).
+ * template loads only its own (404.5 KiB packed then). The templates ship as one file since,
+ * dist/templates.pack, in place of the templates/ folder.
  */
 const MAX_PACKED_BYTES = 420 * 1024;
 
@@ -46,18 +47,29 @@ describe('the published package', () => {
     expect(pack.files.filter((f) => f.path.startsWith('generators/') || f.path.startsWith('test/'))).toEqual([]);
   });
 
+  it('ships the templates as the build packed them, not the folder: what the CLI reads is what is published', () => {
+    expect(pack.files.map((f) => f.path)).toContain('dist/templates.pack');
+    expect(pack.files.filter((f) => f.path.startsWith('templates/'))).toEqual([]);
+  });
+
   it(`stays under ${MAX_PACKED_BYTES / 1024} KiB packed`, () => {
     console.log(`packed ${(pack.size / 1024).toFixed(1)} KiB, unpacked ${(pack.unpackedSize / 1024).toFixed(1)} KiB, ${pack.files.length} files`);
     expect(pack.size).toBeLessThan(MAX_PACKED_BYTES);
   });
 
-  it('installs as a single package, offline, and generates from the shipped templates', async () => {
+  it('installs as a single package, offline, and generates from the shipped templates pack', async () => {
     const prefix = path.join(dir, 'prefix');
     await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(dir, pack.filename)]);
     const installed = (await readdir(path.join(prefix, 'node_modules'))).filter((name) => !name.startsWith('.'));
     expect(installed).toEqual(['create-loopsvc']);
     const r = await execa(path.join(prefix, 'node_modules', '.bin', 'create-loopsvc'), ['svc', '--template', 'http-fastify', '--dry-run'], { cwd: dir });
     expect(r.stdout).toContain('svc/package.json');
-    expect(r.stdout).toMatch(/dry run: \d+ files would be written/);
+    const planned = Number(/dry run: (\d+) files would be written/.exec(r.stdout)?.[1]);
+    expect(planned).toBeGreaterThan(50);
+    await execa(path.join(prefix, 'node_modules', '.bin', 'create-loopsvc'), ['svc', '--template', 'http-fastify', '--no-install', '--no-git'], { cwd: dir });
+    const written = (await readdir(path.join(dir, 'svc'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(written).toHaveLength(planned);
+    // a verbatim file, byte for byte the repository's
+    expect(await readFile(path.join(dir, 'svc', 'src', 'logger.ts'), 'utf8')).toBe(await readFile(path.join(REPO_ROOT, 'templates', '_shared', 'base', 'src', 'logger.ts'), 'utf8'));
   }, 120_000);
 });

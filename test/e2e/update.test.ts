@@ -1,8 +1,9 @@
-import { access, appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, appendFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templatesPack } from '../../scripts/pack-templates.mjs';
 import { REPO_ROOT, listFiles, removeDir, tempDir } from '../helpers/paths.js';
 import { commitAll, conflictingEdit, GIT_ENV, takeTheirs } from '../update/helpers.js';
 
@@ -12,7 +13,8 @@ import { commitAll, conflictingEdit, GIT_ENV, takeTheirs } from '../update/helpe
  * way a user would, then the current package updates them, and they install, build, lint, check
  * and test. The template changes the checks rely on are computed from the two versions' own
  * renders; when the templates of the two commits barely differ (at the commit this test was
- * written on), a test-only change is added to a copy of the current package, so the conflict
+ * written on), a test-only change is added to a copy of the current templates, packed into the
+ * unpacked current package (its dist/templates.pack is what its CLI reads), so the conflict
  * and the "template change arrives" cases are always exercised.
  */
 const EARLIER_COMMIT = '42c8201';
@@ -22,6 +24,7 @@ const SKIP_IN_DIFF = new Set(['package.json', 'README.md', '.loopsvc.json', 'src
 let work: string;
 let earlier: string; // the earlier commit's packed tarball
 let current: string; // the current package, unpacked: <current>/index.js is its CLI
+let templates: string; // a copy of templates/, where the test-only changes go before they are packed into <current>
 const injected: string[] = [];
 
 async function sh(cmd: string, args: string[], cwd: string, timeout = 10 * MINUTES) {
@@ -80,7 +83,7 @@ function compare(before: Map<string, string>, after: Map<string, string>) {
 /**
  * Makes sure the current templates change at least two source files of `args`' render: when they
  * do not, a comment is appended to the template file each unchanged one comes from (test-only,
- * in the unpacked copy of the current package).
+ * in the copy of templates/), and the copy is packed into the unpacked current package.
  */
 async function ensureTemplateChanges(args: string[]): Promise<void> {
   const before = await renderWith(old, args);
@@ -92,12 +95,12 @@ async function ensureTemplateChanges(args: string[]): Promise<void> {
     if (!source) continue;
     missing -= 1;
     await appendFile(source, `\n// A change the template makes (added by test/e2e/update.test.ts: ${EARLIER_COMMIT} and now render ${file} alike).\n`);
-    injected.push(path.relative(current, source));
+    injected.push(path.relative(templates, source));
   }
+  if (injected.length > 0) await writeFile(path.join(current, 'dist', 'templates.pack'), (await templatesPack(templates)).pack);
 }
 
 async function templateSource(file: string, contents: string): Promise<string | undefined> {
-  const templates = path.join(current, 'templates');
   for (const candidate of await listFiles(templates)) {
     if (candidate.endsWith(file) && (await readFile(path.join(templates, candidate), 'utf8')) === contents) return path.join(templates, candidate);
   }
@@ -162,6 +165,8 @@ beforeAll(async () => {
   const packed = JSON.parse(await ok('npm', ['pack', '--json', '--pack-destination', work], REPO_ROOT)) as Array<{ filename: string }>;
   await ok('tar', ['-xzf', packed[0]!.filename], work);
   current = path.join(work, 'package');
+  templates = path.join(work, 'templates');
+  await cp(path.join(REPO_ROOT, 'templates'), templates, { recursive: true });
   for (const args of [['--template', 'http-fastify'], ['--template', 'telegram-grammy', '--mode', 'polling'], ['--template', 'worker']]) await ensureTemplateChanges(args);
   if (injected.length > 0) console.info(`test-only template changes: ${injected.join(', ')}`);
 }, 20 * MINUTES);
