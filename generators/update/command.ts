@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { capture } from '../shared/exec.js';
 import gt from 'semver/functions/gt.js';
 import { describeParseError, templateOptionFlags } from '../shared/args.js';
@@ -224,7 +223,8 @@ function parseUpdateArgs(argv: readonly string[]): UpdateArgs {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    // node:util by process.getBuiltinModule, as in ../shared/args.ts: an import would load its lazy modules
+    parsed = process.getBuiltinModule('node:util').parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new LoopsvcError('INVALID_ARGS', `${describeParseError(error)}; ${USAGE}`);
   }

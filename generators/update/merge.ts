@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { capture } from '../shared/exec.js';
 import { EXIT, LoopsvcError } from '../shared/errors.js';
 
@@ -64,6 +63,11 @@ export function mergePackageJson(base: string, ours: string, theirs: string): Js
   if (ours.includes('\r\n')) text = text.replaceAll('\n', '\r\n');
   const eol = /\r?\n$/.exec(ours)?.[0] ?? '';
   return { text: `${text}${eol}`, kept };
+}
+
+/** node:util by process.getBuiltinModule, as in ../shared/args.ts: an import would load its lazy modules (worker_threads among them). */
+function isDeepStrictEqual(a: Json | undefined, b: Json | undefined): boolean {
+  return process.getBuiltinModule('node:util').isDeepStrictEqual(a, b);
 }
 
 function isObject(value: Json | undefined): value is JsonObject {

@@ -123,6 +123,12 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
   });
 
+  it('update takes parseArgs and isDeepStrictEqual alone from node:util, not its lazy modules', async () => {
+    const modules = await loaded(['update', '--help']);
+    expect(modules.some((m) => /^command-/.test(m))).toBe(true);
+    expect(modules).not.toContain('internal: NativeModule worker_threads');
+  });
+
   it('rules loads acorn (the only command that does)', async () => {
     await writeFile(path.join(cwd, 'package.json'), '{ "name": "x", "type": "module" }\n');
     const modules = await loaded(['rules', '--dry-run']);
