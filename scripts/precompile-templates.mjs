@@ -1,15 +1,15 @@
 // The build's precompiled `.hbs` templates (see generators/shared/precompiled-templates.ts): every
-// template under templates/ compiled with the options the CLI compiles with, keyed by the SHA-256
-// of its source. The specifications go into one module per folder that holds .hbs files
-// (`_shared`, `http-fastify`, `worker/_options/source/redis`, ...), each loaded only when one of
-// its templates is rendered: all of them
-// together were about 110 KiB that every run parsed, for the two or three files it renders. The
+// template under templates/ compiled with the options the CLI compiles with, keyed by the git
+// blob id of its source (which the CLI has from the pack, generators/shared/blob-id.ts). The
+// specifications go into one module per folder that holds .hbs files (`_shared`, `http-fastify`,
+// `worker/_options/source/redis`, ...), each loaded only when one of its templates is rendered:
+// all of them together were about 110 KiB that every run parsed, for the two or three files it renders. The
 // index module the bundle includes in place of the empty map holds only the hashes, each with a
 // loader of its specification.
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { gitBlobId } from './pack-templates.mjs';
 
 /** generators/shared/handlebars-helpers.ts COMPILE_OPTIONS (test/unit/handlebars.test.ts keeps them equal) */
 export const PRECOMPILE_OPTIONS = { noEscape: true, strict: true };
@@ -27,8 +27,9 @@ export async function precompiledTemplatesModule(templatesDir, options = PRECOMP
   const byGroup = new Map();
   const groupOf = new Map();
   for (const file of files) {
-    const source = await readFile(file, 'utf8');
-    const hash = createHash('sha256').update(source).digest('hex');
+    const bytes = await readFile(file);
+    const source = bytes.toString('utf8');
+    const hash = gitBlobId(bytes);
     if (groupOf.has(hash)) continue; // the same source twice: one specification serves both
     const group = path.relative(templatesDir, path.dirname(file)).split(path.sep).join('/');
     groupOf.set(hash, group);

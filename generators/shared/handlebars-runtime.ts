@@ -1,6 +1,7 @@
 import Runtime from 'handlebars/runtime';
 import { HELPERS, type Template } from './handlebars-helpers.js';
 import { PRECOMPILED } from './precompiled-templates.js';
+import { gitBlobId } from './blob-id.js';
 
 /**
  * Handlebars' runtime (a third of the full library, no parser or compiler) with the one set of
@@ -13,6 +14,6 @@ runtime.registerHelper(HELPERS);
 /** The precompiled template for exactly this source, if the build made one (its chunk loads now). */
 export async function precompiledTemplate<T>(source: string): Promise<Template<T> | undefined> {
   if (PRECOMPILED.size === 0) return undefined;
-  const spec = await PRECOMPILED.get(process.getBuiltinModule('node:crypto').createHash('sha256').update(source).digest('hex'))?.();
+  const spec = await PRECOMPILED.get(gitBlobId(source))?.();
   return spec ? (runtime.template(spec as TemplateSpecification) as Template<T>) : undefined;
 }

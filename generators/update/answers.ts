@@ -12,7 +12,8 @@ import type { PlannedFile } from '../shared/render.js';
 import { SCAFFOLDER_VERSION } from '../shared/versions.js';
 import { projectPackageManager, readJson } from '../shared/workspace.js';
 import type { BaseFiles } from './plan.js';
-import { gitBlobId, RECORD_FILE, withRecord, type Answers } from './record.js';
+import { gitBlobId } from '../shared/blob-id.js';
+import { RECORD_FILE, withRecord, type Answers } from './record.js';
 import { renderWithPackage } from './render-old.js';
 
 /** The answers a service was generated with, and what that generated. */

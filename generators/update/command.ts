@@ -15,7 +15,8 @@ import { applyUpdatePlan } from './apply.js';
 import { changedAnswers, detectAnswers, recognisedTemplates, renderCurrent, type Candidate } from './answers.js';
 import { printPlan, unifiedDiff } from './report.js';
 import { planUpdate, type BaseFiles } from './plan.js';
-import { gitBlobId, readRecord, RECORD_FILE, type Answers, type ServiceRecord } from './record.js';
+import { gitBlobId } from '../shared/blob-id.js';
+import { readRecord, RECORD_FILE, type Answers, type ServiceRecord } from './record.js';
 import { gitBlob, packageSpec, packageVersion, renderWithPackage } from './render-old.js';
 
 export interface UpdateArgs {

@@ -5,7 +5,8 @@ import { mergeRegistrationPoint } from '../add/registration-point.js';
 import { EXIT, LoopsvcError } from '../shared/errors.js';
 import type { PlannedFile } from '../shared/render.js';
 import { mergePackageJson, mergeText, type MergeLabels } from './merge.js';
-import { gitBlobId, RECORD_FILE } from './record.js';
+import { gitBlobId } from '../shared/blob-id.js';
+import { RECORD_FILE } from './record.js';
 
 /** One change to the service, with what the file held when it was planned (checked again before writing). */
 export type UpdateOp =

@@ -4,7 +4,7 @@ import { EXIT, LoopsvcError } from '../shared/errors.js';
 import { isPackageManager, type PackageManager } from '../shared/package-manager.js';
 import { findTemplate, type OptionValues, type TemplateId } from '../shared/registry.js';
 import type { PlannedFile } from '../shared/render.js';
-import { packedBlobId } from '../shared/template-files.js';
+import { gitBlobId } from '../shared/blob-id.js';
 
 /**
  * The record of what was generated, `.loopsvc.json` at the root of every service. It holds the
@@ -36,19 +36,6 @@ export interface ServiceRecord {
 }
 
 export type Answers = Pick<ServiceRecord, 'template' | 'options' | 'name' | 'pm' | 'pmVersion'>;
-
-/**
- * The id git gives a file's content: sha1 of `blob <length>\0<content>`. A template file exactly
- * as the build's pack gave it comes with its id (./template-files.ts), so generation hashes only
- * what it rendered; node:crypto loads on the first hash, not with this module (a few ms of
- * start-up that `--help` and `--version` never need).
- */
-export function gitBlobId(contents: Buffer | string): string {
-  const packed = packedBlobId(contents);
-  if (packed !== undefined) return packed;
-  const body = typeof contents === 'string' ? Buffer.from(contents) : contents;
-  return process.getBuiltinModule('node:crypto').createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
-}
 
 /** The record of a rendered plan, as the file that goes with it. */
 export function recordFile(plan: readonly PlannedFile[], answers: Answers, version: string): PlannedFile {

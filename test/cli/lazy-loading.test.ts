@@ -79,7 +79,7 @@ describe('what the bundle holds', () => {
 });
 
 describe.runIf(typeof (await import('node:module')).registerHooks === 'function')('what each command loads', () => {
-  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, semver, picomatch, prompts or child_process', async () => {
+  it('generating a project (with its .hbs files) loads Handlebars\' runtime, never its compiler, acorn, yaml, semver, picomatch, prompts, child_process or node:crypto', async () => {
     const modules = await loaded(['svc', '--template', 'http-fastify', '--no-install', '--no-git']);
     expect(modules.some((m) => m.startsWith('handlebars-runtime-'))).toBe(true);
     for (const marker of Object.values(HEAVY)) expect(modules).not.toContain(await chunkOf(marker));
@@ -94,6 +94,8 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     // node:util's lazy exports (worker_threads, its diff): an ES import of node:util loads them all
     expect(modules).toContain('internal: NativeModule internal/util/parse_args/parse_args');
     expect(modules).not.toContain('internal: NativeModule worker_threads');
+    // the record's blob ids: the pack's, and the rendered files' from the WebAssembly SHA-1 (node:crypto brings the streams)
+    expect(modules).not.toContain('internal: NativeModule crypto');
   });
 
   it('the bundle takes Node\'s modules from process.getBuiltinModule, so none goes through the ES module loader', async () => {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyUpdatePlan } from '../../generators/update/apply.js';
 import { planUpdate, type BaseFiles } from '../../generators/update/plan.js';
-import { gitBlobId, RECORD_FILE } from '../../generators/update/record.js';
+import { gitBlobId } from '../../generators/shared/blob-id.js';
+import { RECORD_FILE } from '../../generators/update/record.js';
 import type { Step } from '../../generators/shared/write.js';
 import { listFiles, removeDir, tempDir } from '../helpers/paths.js';
 

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gitBlobId, readRecord, RECORD_FILE, withRecord, type ServiceRecord } from '../../generators/update/record.js';
+import { gitBlobId } from '../../generators/shared/blob-id.js';
+import { readRecord, RECORD_FILE, withRecord, type ServiceRecord } from '../../generators/update/record.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
 const answers = { template: 'worker', options: { source: 'memory' }, name: 'jobs', pm: 'npm' } as const;
