@@ -1,4 +1,5 @@
-import { compileTemplate, type Template } from '../shared/handlebars.js';
+import type { Template } from '../shared/handlebars-helpers.js';
+import { loadTemplate } from '../shared/handlebars-runtime.js';
 import { templateFiles } from '../shared/template-files.js';
 import { KINDS, type AddKind } from './kinds.js';
 import type { Entry } from './naming.js';
@@ -52,7 +53,7 @@ async function template(kind: AddKind, file: string): Promise<Compiled> {
   let compiled = cache.get(key);
   if (!compiled) {
     const source = templateFiles().read(`${KINDS[kind].template}/${ADD_DIR}/${kind}/${file}`).toString('utf8');
-    compiled = await compileTemplate<EntryData | IndexData>(source);
+    compiled = await loadTemplate<EntryData | IndexData>(source);
     cache.set(key, compiled);
   }
   return compiled;

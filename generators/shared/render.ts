@@ -89,8 +89,8 @@ export function destinationPath(sourcePath: string): string {
  */
 export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
   type Data = TemplateData & { node: typeof NODE_DATA };
-  const { precompiledTemplate } = await import('./handlebars-runtime.js');
-  const template = (await precompiledTemplate<Data>(source)) ?? (await (await import('./handlebars.js')).compileTemplate<Data>(source));
+  const { loadTemplate } = await import('./handlebars-runtime.js');
+  const template = await loadTemplate<Data>(source);
   return template({ ...data, node: NODE_DATA });
 }
 

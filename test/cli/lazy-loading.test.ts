@@ -131,6 +131,15 @@ describe.runIf(typeof (await import('node:module')).registerHooks === 'function'
     expect(modules).not.toContain('internal: NativeModule worker_threads');
   });
 
+  it('add renders with Handlebars\' runtime and the build\'s precompiled templates, never the compiler', async () => {
+    const made = await execa(process.execPath, [CLI, 'svc', '--template', 'http-fastify', '--no-install', '--no-git'], { cwd, reject: false });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const modules = await loaded(['add', 'route', 'orders', '--dir', 'svc']);
+    expect(await readFile(path.join(cwd, 'svc', 'src', 'routes', 'orders.ts'), 'utf8')).toContain('orders');
+    expect(modules.some((m) => m.startsWith('hbs-http-fastify-_add-route-'))).toBe(true);
+    expect(modules).not.toContain(await chunkOf(HEAVY['the Handlebars compiler']));
+  });
+
   it('rules loads acorn (the only command that does)', async () => {
     await writeFile(path.join(cwd, 'package.json'), '{ "name": "x", "type": "module" }\n');
     const modules = await loaded(['rules', '--dry-run']);
