@@ -306,7 +306,9 @@ describe('a restored validator', () => {
     };
 
     const writing = writingCompilers();
-    await app(writing.compilers).ready();
+    const built = app(writing.compilers);
+    await built.ready(); // the build step's pass: every route's validator compiled, and written
+    await built.close();
     const dir = await mkdtemp(path.join(PROJECT_ROOT, 'dist', '.schemas-build-'));
     try {
       const file = path.join(dir, 'compiled-schemas.cjs');
