@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMPLATES_DIR, TEMPLATES_PACK } from '../templates-dir.js';
+import { EXIT, LoopsvcError } from './errors.js';
 
 /**
  * The templates' files, as every command reads them: from the pack the build made
@@ -45,9 +46,8 @@ export function readPack(file: string): TemplateFiles | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const newline = bytes.indexOf(10);
-  const { files: index } = JSON.parse(bytes.toString('utf8', 0, newline)) as { files: Array<[string, number, number, string]> };
-  const body = newline + 1;
+  const index = packIndex(bytes, file);
+  const body = bytes.indexOf(10) + 1;
   const byPath = new Map(index.map(([name, offset, length, id]) => [name, { offset, length, id }]));
   return {
     where: file,
@@ -64,6 +64,35 @@ export function readPack(file: string): TemplateFiles | undefined {
       return contents;
     },
   };
+}
+
+type PackEntry = [name: string, offset: number, length: number, id: string];
+
+/**
+ * The pack's index, checked against the bytes that follow it: a pack cut short or overwritten
+ * (a broken install) is one line naming the fix, never a project with missing or wrong files.
+ */
+function packIndex(bytes: Buffer, file: string): PackEntry[] {
+  const damaged = (why: string) => new LoopsvcError('TEMPLATES_DAMAGED', `${file} is damaged (${why}); reinstall create-loopsvc`, EXIT.failed);
+  const newline = bytes.indexOf(10);
+  if (newline < 0) throw damaged('no index');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8', 0, newline));
+  } catch {
+    throw damaged('its index is not JSON');
+  }
+  const index = (parsed as { files?: unknown } | null)?.files;
+  if (!Array.isArray(index)) throw damaged('its index lists no files');
+  const size = bytes.length - newline - 1;
+  let end = 0;
+  for (const entry of index as unknown[]) {
+    const [name, offset, length, id] = Array.isArray(entry) ? (entry as unknown[]) : [];
+    if (typeof name !== 'string' || offset !== end || typeof length !== 'number' || typeof id !== 'string') throw damaged('its index is not in order');
+    end += length;
+  }
+  if (end !== size) throw damaged(`${size} bytes of files where its index has ${end}`);
+  return index as PackEntry[];
 }
 
 /** The templates in a folder laid out as templates/ is. */

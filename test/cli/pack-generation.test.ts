@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { describeOptions, optionMatrix, TEMPLATE_IDS } from '../../generators/sh
 import { templateData } from '../../generators/shared/render.js';
 import { SCAFFOLDER_VERSION } from '../../generators/shared/versions.js';
 import { withRecord } from '../../generators/update/record.js';
-import { CLI, listFiles, removeDir, tempDir } from '../helpers/paths.js';
+import { CLI, listFiles, REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
 
 /**
  * The built CLI renders from its pack (dist/templates.pack, with the build's blob ids), the
@@ -35,5 +35,18 @@ describe('the built CLI generates from its templates pack exactly what the sourc
     const root = path.join(cwd, 'svc');
     expect(await listFiles(root)).toEqual(expected.map((f) => f.path).sort());
     for (const file of expected) expect((await readFile(path.join(root, file.path))).equals(file.contents), file.path).toBe(true);
+  });
+
+  it('a damaged pack (a broken install) is one line naming the fix, exit 1, and nothing written', async () => {
+    const copy = path.join(dir, 'broken-install');
+    await cp(path.join(REPO_ROOT, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    await cp(CLI, path.join(copy, 'index.js'));
+    await cp(path.join(REPO_ROOT, 'package.json'), path.join(copy, 'package.json'));
+    const pack = await readFile(path.join(copy, 'dist', 'templates.pack'));
+    await writeFile(path.join(copy, 'dist', 'templates.pack'), pack.subarray(0, pack.length - 1000));
+    const r = await execa('node', [path.join(copy, 'index.js'), 'svc', '--template', 'worker', '--no-install', '--no-git'], { cwd: copy, reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: could not render template worker: .*templates\.pack is damaged \(.+\); reinstall create-loopsvc$/);
+    await expect(access(path.join(copy, 'svc'))).rejects.toThrow();
   });
 });

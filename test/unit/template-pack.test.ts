@@ -63,6 +63,23 @@ describe('the templates pack', () => {
     expect(built!.equals((await templatesPack(TEMPLATES_DIR)).pack), 'dist/templates.pack is stale: run npm run build').toBe(true);
   });
 
+  it('a pack cut short, overwritten or reordered is one error naming the fix (exit 1), never short files', async () => {
+    const whole = await readFile(path.join(dir, 'templates.pack'));
+    const newline = whole.indexOf(10);
+    const damaged = {
+      'cut short': whole.subarray(0, whole.length - 100),
+      'one byte more': Buffer.concat([whole, Buffer.from('x')]),
+      'no index': Buffer.from('garbage without a newline'),
+      'not JSON': Buffer.concat([Buffer.from('{"files": [\n'), whole.subarray(newline + 1)]),
+      'an entry out of order': Buffer.from(whole.toString('latin1').replace(/,(\d+),/, (_, n: string) => `,${Number(n) + 1},`), 'latin1'),
+    };
+    for (const [why, bytes] of Object.entries(damaged)) {
+      const file = path.join(dir, `damaged-${why.replaceAll(' ', '-')}.pack`);
+      await writeFile(file, bytes);
+      expect(() => readPack(file), why).toThrow(expect.objectContaining({ code: 'TEMPLATES_DAMAGED', exitCode: 1, message: expect.stringMatching(/ is damaged \(.+\); reinstall create-loopsvc$/) }));
+    }
+  });
+
   it('reads no pack where there is none (the sources read templates/)', () => {
     expect(readPack(path.join(dir, 'absent.pack'))).toBeUndefined();
   });
