@@ -8,7 +8,8 @@
 // does not land on one tool only; one warm-up run of each is not counted (it fills Node's
 // compile cache, which every later run of ours uses). Prints medians and the ratio ours / vite,
 // of the wall clock and of the CPU time each process used (bench/lib/cpu-at-exit.mjs, preloaded
-// into both alike), which a loaded machine stretches far less. --baseline adds the http-fastify
+// into both alike), which a loaded machine stretches far less, and the time per file written above
+// an empty node's (timed in the same rounds). --baseline adds the http-fastify
 // row of another built checkout (an older commit, say), timed in the same rounds.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -100,6 +101,9 @@ async function main() {
     // rest of a run compares, apart from the files (a project is about seven times create-vite's)
     { label: 'create-loopsvc --template http-fastify --yes --dry-run', writes: false, args: [OURS, 'app', '--template', 'http-fastify', '--no-install', '--no-git', '--yes', '--dry-run'] },
     { label: `create-vite@${vite.version} --template vanilla-ts`, vite: true, args: [vite.bin, 'app', '--template', 'vanilla-ts', '--no-interactive', '--no-immediate'] },
+    // an empty node with the same preload, in the same rounds: what neither tool can go below,
+    // taken off each run for the time per written file
+    { label: 'node -e "" (floor)', writes: false, floor: true, args: ['-e', ''] },
   ];
   const root = await mkdtemp(join(tmpdir(), 'create-loopsvc-genbench-'));
   try {
@@ -136,19 +140,25 @@ async function main() {
       if (i > 0) startTimes.get(s.label).push(ms);
     }
 
-    const viteRuns = times.get(commands.at(-1).label);
+    const viteCommand = commands.find((c) => c.vite);
+    const viteRuns = times.get(viteCommand.label);
+    const floorWall = median(times.get(commands.find((c) => c.floor).label).map((r) => r.ms));
+    const perFile = (c) => (median(times.get(c.label).map((r) => r.ms)) - floorWall) / filesOf.get(c.label);
     const viteWall = median(viteRuns.map((r) => r.ms));
     const viteCpu = median(viteRuns.map((r) => r.cpu));
     const lines = [
       `Generation without install or git, ${reps} interleaved runs after one warm-up; node ${process.version}, ${availableParallelism()} CPUs:`,
       '',
-      row(['command', 'files', 'wall median ms', 'wall min ms', 'wall vs create-vite', 'CPU median ms', 'CPU vs create-vite']),
-      row(['---', '---', '---', '---', '---', '---', '---']),
+      row(['command', 'files', 'wall median ms', 'wall min ms', 'wall vs create-vite', 'CPU median ms', 'CPU vs create-vite', 'ms a file, above the floor', 'a file vs create-vite']),
+      row(['---', '---', '---', '---', '---', '---', '---', '---', '---']),
       ...commands.map((c) => {
         const wall = times.get(c.label).map((r) => r.ms);
         const cpu = times.get(c.label).map((r) => r.cpu);
-        return row([c.label, String(filesOf.get(c.label)), fmt(median(wall)), fmt(Math.min(...wall)), `${(median(wall) / viteWall).toFixed(2)}×`, fmt(median(cpu)), `${(median(cpu) / viteCpu).toFixed(2)}×`]);
+        const file = filesOf.get(c.label) > 0 ? [perFile(c).toFixed(2), `${(perFile(c) / perFile(viteCommand)).toFixed(2)}×`] : ['', ''];
+        return row([c.label, String(filesOf.get(c.label)), fmt(median(wall)), fmt(Math.min(...wall)), `${(median(wall) / viteWall).toFixed(2)}×`, fmt(median(cpu)), `${(median(cpu) / viteCpu).toFixed(2)}×`, ...file]);
       }),
+      '',
+      '"ms a file, above the floor": the wall median less that of an empty node (same preload, same rounds), over the files written.',
       '',
       'Start-up (same rounds; "terminal" rows run under util-linux `script`, a pseudo-terminal, until the text appears):',
       '',
