@@ -1,6 +1,6 @@
 // The build's precompiled `.hbs` templates (see generators/shared/precompiled-templates.ts): every
 // template under templates/ compiled with the options the CLI compiles with, keyed by the git
-// blob id of its source (which the CLI has from the pack, generators/shared/blob-id.ts). The
+// blob id of its source (the CLI hashes the source it renders, generators/shared/blob-id.ts). The
 // specifications go into one module per folder that holds .hbs files (`_shared`, `http-fastify`,
 // `worker/_options/source/redis`, ...), each loaded only when one of its templates is rendered:
 // all of them together were about 110 KiB that every run parsed, for the two or three files it renders. The
