@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeOptions, optionMatrix, TEMPLATE_IDS, type OptionValues, type TemplateId } from '../../generators/shared/registry.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliInstalling } from '../helpers/cli.js';
 import { runSmoke, SMOKE } from '../helpers/smoke.js';
 import { removeDir, tempDir } from '../helpers/paths.js';
 
@@ -48,9 +48,9 @@ describe.each(CASES)('$template ($label), generated and installed', ({ template,
     root = await tempDir('loopsvc-e2e-');
     project = path.join(root, 'svc');
     const flags = Object.entries(options).flatMap(([k, v]) => (typeof v === 'boolean' ? [v ? `--${k}` : `--no-${k}`] : [`--${k}`, v]));
-    const r = await runCli(['svc', '--template', template, ...flags, '--pm', 'npm', '--no-git'], { cwd: root, timeout: 8 * MINUTES });
+    const r = await runCliInstalling(['svc', '--template', template, ...flags, '--pm', 'npm', '--no-git'], { cwd: root, project, timeout: 8 * MINUTES });
     expect(r.exitCode, r.stderr).toBe(0);
-  }, 10 * MINUTES);
+  }, 12 * MINUTES);
 
   afterAll(async () => {
     await removeDir(root);
