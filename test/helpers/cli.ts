@@ -28,9 +28,9 @@ const REGISTRY_LAG_TRIES = 2;
 /**
  * The built CLI with its npm install, where a release being published on the registry at that
  * moment (a package of it listed, another it pins not yet: npm's ETARGET, as on 2026-12-03 with
- * @opentelemetry/otlp-exporter-base@0.301.2 for two minutes) is waited out: the CLI's own retry
- * command, with --prefer-online, a minute later, at most twice, said on stderr. Any other
- * failure, and a version that stays missing, fails as before.
+ * @opentelemetry/otlp-exporter-base@0.301.2, missing at 10:09 UTC and the latest version at
+ * 10:13) is waited out: `npm install --prefer-online` in the project a minute later, at most
+ * twice, said on stderr. Any other failure, and a version that stays missing, fails as before.
  */
 export async function runCliInstalling(args: readonly string[], options: { cwd: string; project: string; env?: Record<string, string>; timeout?: number }): Promise<CliResult> {
   const result = await runCli(args, options);
