@@ -15,10 +15,12 @@ import { REPO_ROOT, removeDir, tempDir } from '../helpers/paths.js';
  * (388 KiB packed then; the bundle itself did not grow); from 400 KiB when every project gained
  * the stop module's contract test and its fixture, the http service its build-time schema step
  * with two tests, and the precompiled templates one chunk per folder so that generating one
- * template loads only its own (404.5 KiB packed then). The templates ship as one file since,
+ * template loads only its own (404.5 KiB packed then); from 420 KiB when every project gained the
+ * worker threads' flags that keep a stop right after the start from crashing (P24), with their
+ * test (420.3 KiB packed then, 419.1 before). The templates ship as one file since,
  * dist/templates.pack, in place of the templates/ folder.
  */
-const MAX_PACKED_BYTES = 420 * 1024;
+const MAX_PACKED_BYTES = 424 * 1024;
 
 interface PackResult {
   filename: string;

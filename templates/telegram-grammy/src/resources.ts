@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import { Pool, type Dispatcher } from 'undici';
 import type { BotConfig } from './config.js';
+import { workerExecArgv } from './startup/worker-exec-argv.js';
 
 /** What the handlers use besides the Bot API; opened once, before the first update (R3.1). */
 export interface Resources {
@@ -16,10 +17,10 @@ export interface OpenResources extends Resources {
 }
 
 // The task file sits next to this one: dist/workers/hash.js after a build, src/workers/hash.ts
-// under `tsx` (dev) and vitest; worker threads do not inherit a TypeScript loader, so give them tsx.
+// under `tsx` (dev) and vitest. The worker threads' flags: src/startup/worker-exec-argv.ts (P24).
 const fromSource = import.meta.url.endsWith('.ts');
 export const HASH_WORKER = new URL(`./workers/hash.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
-export const WORKER_EXEC_ARGV = fromSource ? ['--import', 'tsx'] : [];
+export const WORKER_EXEC_ARGV = workerExecArgv(import.meta.url);
 
 /** R3.1: called by the composition root before the bot takes updates, closed after it stopped. */
 export function openResources(config: BotConfig): OpenResources {

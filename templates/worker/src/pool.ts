@@ -1,7 +1,8 @@
 import { Piscina } from 'piscina';
+import { workerExecArgv } from './startup/worker-exec-argv.js';
 
 // The task file sits next to this one: dist/workers/render-report.js after a build, the .ts source
-// under `tsx` (dev) and vitest; worker threads do not inherit a TypeScript loader, so give them tsx.
+// under `tsx` (dev) and vitest. The worker threads' flags: src/startup/worker-exec-argv.ts (P24).
 const fromSource = import.meta.url.endsWith('.ts');
 const REPORT_TASK = new URL(`./workers/render-report.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
 
@@ -15,6 +16,6 @@ export function createCpuPool(options: { threads: number }): Piscina {
     filename: REPORT_TASK,
     minThreads: 1,
     maxThreads: options.threads,
-    ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+    execArgv: workerExecArgv(import.meta.url),
   });
 }

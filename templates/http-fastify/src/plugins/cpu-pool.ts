@@ -1,6 +1,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { Piscina } from 'piscina';
+import { workerExecArgv } from '../startup/worker-exec-argv.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,9 +34,6 @@ export class CpuPoolFullError extends Error {
     super(`the CPU pool is busy (${maxQueue} tasks already waiting), retry later`);
   }
 }
-
-// Worker threads do not inherit a TypeScript loader: under `tsx` (dev) and vitest they get it.
-const fromSource = import.meta.url.endsWith('.ts');
 
 /**
  * R2.4: one piscina pool for the process, for CPU-bound or unavoidably blocking work: never on the
@@ -70,7 +68,7 @@ const cpuPoolPlugin: FastifyPluginCallback<CpuPoolOptions> = (app, opts, done) =
       maxThreads: opts.threads,
       idleTimeout: 60_000,
       maxQueue: opts.maxQueue,
-      ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+      execArgv: workerExecArgv(import.meta.url), // src/startup/worker-exec-argv.ts (P24)
     });
     next();
   });
