@@ -104,7 +104,12 @@ export function startBuilt<L extends LogLine = LogLine>(env: Record<string, stri
   return { child, logs, stderr: () => stderr, exited, waitForLog };
 }
 
-/** Resolves with the exit, or rejects after `timeoutMs` (never wait unbounded). */
+/**
+ * Resolves with the exit, or rejects after `timeoutMs` (never wait unbounded). It also rejects,
+ * with the program's stderr, when a signal other than SIGKILL ended the process: these programs
+ * handle SIGTERM and SIGINT and exit with a code, so such an end is a crash (SIGABRT, SIGSEGV) or
+ * a signal that came before the handlers were installed, never an outcome a test expects.
+ */
 export async function exitWithin(proc: BuiltProcess<LogLine>, timeoutMs: number): Promise<Exit> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
@@ -112,11 +117,16 @@ export async function exitWithin(proc: BuiltProcess<LogLine>, timeoutMs: number)
       reject(new Error(`the process did not exit within ${timeoutMs} ms; last logs: ${JSON.stringify(proc.logs.slice(-20))}`));
     }, timeoutMs);
   });
+  let exit: Exit;
   try {
-    return await Promise.race([proc.exited, timeout]);
+    exit = await Promise.race([proc.exited, timeout]);
   } finally {
     clearTimeout(timer);
   }
+  if (exit.signal !== null && exit.signal !== 'SIGKILL') {
+    throw new Error(`the process was ended by ${exit.signal}, not by an exit of its own; stderr: ${proc.stderr().slice(-4_000)}; last logs: ${JSON.stringify(proc.logs.slice(-20))}`);
+  }
+  return exit;
 }
 
 /** SIGKILLs every process still running; call from afterEach. */
