@@ -2,7 +2,8 @@
  * The one Node.js policy of create-loopsvc. It drives what generated services declare and run on
  * (`engines`, `@types/node`'s major, `.nvmrc`, the Docker base image, the generated README), this
  * repository's README, and the CI matrix (`test/e2e`): every generated variant is tested on the
- * Active LTS line, and each template once on the floor that `engines` admits.
+ * Active LTS line, and each template once on the lowest release `engines` admits on each other line
+ * (the first of them is the floor).
  *
  * Node's release lines as of this release (nodejs.org/en/about/previous-releases):
  * 26 is the Active LTS; 24 and 22 are in maintenance; 20 reached its end of life on 2026-04-30.

@@ -8,20 +8,29 @@ import { removeDir, tempDir } from '../helpers/paths.js';
 import { nodeBin, pathWith } from '../helpers/tools.js';
 
 /**
- * The lowest version `engines` admits really runs the generated projects: each template, with its
- * default options, installs without an engine warning, builds and passes its own tests on exactly
- * NODE_POLICY.floor. (Every variant runs on the Active LTS in generated-projects.test.ts.)
+ * The lowest version `engines` admits on each maintained line below the Active LTS really runs the
+ * generated projects: each template, with its default options, installs without an engine warning,
+ * builds and passes its own tests on exactly that version (NODE_POLICY.floor, 22.22.2, is the first
+ * of them). Every variant runs on the Active LTS in generated-projects.test.ts; so each line the
+ * services declare is tested, at the oldest release it admits.
  */
 const MINUTES = 60_000;
 
-describe.each(TEMPLATE_IDS)(`%s on Node ${NODE_POLICY.floor}, the floor of "engines"`, (template) => {
+const LOWEST = NODE_POLICY.lines.filter(({ major }) => major < NODE_POLICY.activeLts);
+const CASES = LOWEST.flatMap(({ major, min }) => TEMPLATE_IDS.map((template) => ({ template, major, min })));
+
+it('starts from the floor of "engines"', () => {
+  expect(LOWEST[0]?.min).toBe(NODE_POLICY.floor);
+});
+
+describe.each(CASES)('$template on Node $min, the lowest release "engines" admits on line $major', ({ template, min }) => {
   let root: string;
   let project: string;
   let env: Record<string, string>;
   const run = (args: string[]) => execa('npm', args, { cwd: project, env, all: true, reject: false, timeout: 8 * MINUTES });
 
   beforeAll(async () => {
-    env = { PATH: pathWith(await nodeBin(NODE_POLICY.floor)) };
+    env = { PATH: pathWith(await nodeBin(min)) };
     root = await tempDir('loopsvc-floor-');
     project = path.join(root, 'svc');
     const r = await runCli(['svc', '--template', template, '--pm', 'npm', '--no-install', '--no-git'], { cwd: root });
@@ -33,7 +42,7 @@ describe.each(TEMPLATE_IDS)(`%s on Node ${NODE_POLICY.floor}, the floor of "engi
 
   it('runs on that exact Node', async () => {
     const r = await execa('node', ['--version'], { env });
-    expect(r.stdout).toBe(`v${NODE_POLICY.floor}`);
+    expect(r.stdout).toBe(`v${min}`);
   });
 
   it('installs with no engine warning and no install-script warning', async () => {
