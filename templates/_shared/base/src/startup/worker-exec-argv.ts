@@ -7,6 +7,9 @@
  *   (P24): closing a pool whose thread is still starting would crash a service stopped right after
  *   its start.
  * - `--import tsx` from source (dev, vitest): threads do not inherit the main thread's loader.
+ *
+ * With an execArgv, the flags given to `node` on its command line do not reach the threads
+ * (NODE_OPTIONS still does): add here any a task needs, e.g. `--enable-source-maps`.
  */
 export function workerExecArgv(moduleUrl: string): string[] {
   const fromSource = moduleUrl.endsWith('.ts');
