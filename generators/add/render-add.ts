@@ -52,8 +52,8 @@ async function template(kind: AddKind, file: string): Promise<Compiled> {
   const key = `${kind}/${file}`;
   let compiled = cache.get(key);
   if (!compiled) {
-    const source = templateFiles().read(`${KINDS[kind].template}/${ADD_DIR}/${kind}/${file}`).toString('utf8');
-    compiled = await loadTemplate<EntryData | IndexData>(source);
+    // the pack's bytes as they are: their blob id, which finds the precompiled template, comes with them
+    compiled = await loadTemplate<EntryData | IndexData>(templateFiles().read(`${KINDS[kind].template}/${ADD_DIR}/${kind}/${file}`));
     cache.set(key, compiled);
   }
   return compiled;

@@ -16,12 +16,16 @@ runtime.registerHelper(HELPERS);
  * or, running from the sources (the tests) or for a source the build did not see, one compiled
  * now; only then does the Handlebars compiler load (about 20 ms).
  */
-export async function loadTemplate<T>(source: string): Promise<Template<T>> {
-  return (await precompiledTemplate<T>(source)) ?? (await import('./handlebars.js')).compileTemplate<T>(source);
+export async function loadTemplate<T>(source: Buffer | string): Promise<Template<T>> {
+  return (await precompiledTemplate<T>(source)) ?? (await import('./handlebars.js')).compileTemplate<T>(source.toString());
 }
 
-/** The precompiled template for exactly this source, if the build made one (its chunk loads now). */
-export async function precompiledTemplate<T>(source: string): Promise<Template<T> | undefined> {
+/**
+ * The precompiled template for exactly this source, if the build made one (its chunk loads now).
+ * A source as the build's pack handed it out (a Buffer) comes with its blob id, so only an edited
+ * or foreign source is hashed here.
+ */
+export async function precompiledTemplate<T>(source: Buffer | string): Promise<Template<T> | undefined> {
   if (PRECOMPILED.size === 0) return undefined;
   const spec = await PRECOMPILED.get(gitBlobId(source))?.();
   return spec ? (runtime.template(spec as TemplateSpecification) as Template<T>) : undefined;

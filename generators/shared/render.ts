@@ -87,7 +87,7 @@ export function destinationPath(sourcePath: string): string {
  * its runtime when the build precompiled the template (every one in the bundle's pack); the
  * compiler loads only running from the sources (the tests), where nothing is precompiled.
  */
-export async function renderHandlebars(source: string, data: TemplateData): Promise<string> {
+export async function renderHandlebars(source: Buffer | string, data: TemplateData): Promise<string> {
   type Data = TemplateData & { node: typeof NODE_DATA };
   const { loadTemplate } = await import('./handlebars-runtime.js');
   const template = await loadTemplate<Data>(source);
@@ -152,7 +152,7 @@ export async function renderTemplate(template: TemplateId, data: TemplateData): 
         return { path: target, contents: renderPackageJson(taken.map((t) => t.raw), data), origin };
       }
       const { raw, from } = taken[0] ?? { raw: Buffer.alloc(0), from: '' };
-      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw.toString('utf8'), data)), origin: `${from}, rendered` };
+      if (source.endsWith('.hbs')) return { path: target, contents: Buffer.from(await renderHandlebars(raw, data)), origin: `${from}, rendered` };
       return { path: target, contents: raw, origin: `${from}, verbatim` };
     }),
   );
