@@ -1,8 +1,12 @@
 // Bundles the CLI with zero runtime dependencies (as create-vite ships), so `npm create loopsvc`
 // installs a single package. Everything it imports is inlined.
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rolldown } from 'rolldown';
 import { templatesPack } from './pack-templates.mjs';
 import { precompiledTemplatesModule } from './precompile-templates.mjs';
 
@@ -59,10 +63,19 @@ const precompiled = {
 // the exception: its values are computed on first read (V8's lazy data properties), so this
 // module would load its diff, colors and worker_threads modules; generators/shared/args.ts takes
 // parseArgs with process.getBuiltinModule where it uses it (test/cli/lazy-loading.test.ts checks).
+// A require() of a built-in in a CommonJS dependency (prompts' `require('readline')`, with or
+// without `node:`, as Node resolves both) becomes a CommonJS module whose exports are the
+// built-in itself, so no chunk needs a `require` of its own (createRequire at the top of every
+// chunk cost a call each on every run).
 const builtinsAtRuntime = {
   name: 'builtins-at-runtime',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'builtin' }));
+    b.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)*$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!builtinModules.includes(name)) return undefined;
+      return { path: `node:${name}`, namespace: args.kind === 'require-call' ? 'builtin-cjs' : 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({ contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`, loader: 'js' }));
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const exported = process.getBuiltinModule(args.path);
       const names = Object.entries(Object.getOwnPropertyDescriptors(exported))
@@ -74,10 +87,12 @@ const builtinsAtRuntime = {
   },
 };
 
+// esbuild compiles and bundles into a scratch folder; rolldown then regroups its chunks into dist/
+const compiled = await mkdtemp(path.join(tmpdir(), 'loopsvc-build-'));
 const result = await build({
-  // the CLI, and the plopfile that `plop` and `turbo gen` load; shared code goes to one chunk
+  // the CLI, and the plopfile that `plop` and `turbo gen` load
   entryPoints: { index: 'generators/index.ts', plopfile: 'generators/plopfile.ts' },
-  outdir: 'dist',
+  outdir: compiled,
   outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: '[name]-[hash]', // beside the entries: code finds templates/ at ../templates from dist/
@@ -90,13 +105,66 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   plugins: [stubSourceMap, jsoncParserEsm, precompiled, builtinsAtRuntime],
-  // CommonJS dependencies (prompts, handlebars) call require() for Node built-ins.
-  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
 });
+
+// esbuild's code splitting gives every set of modules shared by a different set of entries and
+// dynamic imports a chunk of its own: generating a project loaded 17 of them, and each one costs
+// Node's ES module loader a resolve, a read and a link (about 4 ms of a 55 ms run together, 100
+// interleaved runs of bench/generation.mjs's command on a tmpfs). Rolldown, given esbuild's output
+// as it is (no compiling, no tree shaking, whitespace only), puts what a run always loads into
+// one chunk (`cli`: what the entry imports) and Handlebars' runtime with its helpers into another
+// (`handlebars-runtime`, loaded at the first .hbs file, as before); everything loaded on demand
+// (acorn, yaml, semver, picomatch, prompts, the Handlebars compiler, each template's precompiled
+// files, the rules, add and update commands) keeps a chunk of its own, which imports what it
+// shares from those two. A project's generation now loads five modules: the entry, those two and
+// the template's precompiled files (test/cli/lazy-loading.test.ts).
+const outputs = new Map(Object.entries(result.metafile.outputs).map(([file, o]) => [path.resolve(file), o]));
+const staticClosure = (file, into = new Set()) => {
+  if (into.has(file)) return into;
+  into.add(file);
+  for (const i of outputs.get(file)?.imports ?? []) if (i.kind === 'import-statement' && !i.external) staticClosure(path.resolve(i.path), into);
+  return into;
+};
+const entryFile = (name) => path.join(compiled, `${name}.mjs`);
+const cli = staticClosure(entryFile('index'));
+cli.delete(entryFile('index')); // the entry runs the CLI when loaded: the plopfile must never import it
+const runtimeEntry = [...outputs.keys()].find((file) => /^handlebars-runtime-[^/\\]*\.mjs$/.test(path.basename(file)));
+if (!runtimeEntry) throw new Error('build: no handlebars-runtime chunk in the esbuild output');
+const handlebarsRuntime = [...staticClosure(runtimeEntry)].filter((file) => !cli.has(file));
+const regrouped = await rolldown({
+  input: { index: entryFile('index'), plopfile: entryFile('plopfile') },
+  platform: 'neutral',
+  treeshake: false,
+  logLevel: 'warn',
+  // `require` is left only in esbuild's shim for a require() it could not bundle, which no module
+  // calls (the Handlebars compiler only asks whether require.extensions exists, to register
+  // .hbs with it): undefined, as in any ES module, instead of a rolldown helper that would have
+  // made its own chunk for the run to load
+  transform: { define: { require: 'undefined' } },
+});
+const written = await regrouped.write({
+  dir: 'dist',
+  format: 'es',
+  entryFileNames: '[name].mjs',
+  chunkFileNames: '[name]-[hash:8].mjs',
+  hashCharacters: 'hex', // a name splits at its last hyphen, as `hbs-worker-_add-job-0f3a9c2e.mjs`
+  // the chunks' names without esbuild's hash (rolldown adds its own)
+  sanitizeFileName: (name) => name.replace(/-[A-Z0-9]{8}$/, ''),
+  minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+  codeSplitting: {
+    groups: [
+      { name: 'cli', test: (id) => cli.has(path.resolve(id)) },
+      { name: 'handlebars-runtime', test: (id) => handlebarsRuntime.includes(path.resolve(id)) },
+    ],
+  },
+});
+await regrouped.close();
+await rm(compiled, { recursive: true, force: true });
 
 // templates/ in one file beside the modules (scripts/pack-templates.mjs): what the bundle reads
 const { pack } = await templatesPack(fileURLToPath(new URL('../templates/', import.meta.url)));
 await writeFile('dist/templates.pack', pack);
 
-const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`dist: ${(bytes / 1024).toFixed(0)} KiB in ${Object.keys(result.metafile.outputs).length} files, and templates.pack: ${(pack.length / 1024).toFixed(0)} KiB`);
+const chunks = written.output.filter((o) => o.type === 'chunk');
+const bytes = chunks.reduce((sum, o) => sum + Buffer.byteLength(o.code), 0);
+console.log(`dist: ${(bytes / 1024).toFixed(0)} KiB in ${chunks.length} modules, and templates.pack: ${(pack.length / 1024).toFixed(0)} KiB`);
