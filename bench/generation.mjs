@@ -10,9 +10,16 @@
 // of the wall clock and of the CPU time each process used (bench/lib/cpu-at-exit.mjs, preloaded
 // into both alike), which a loaded machine stretches far less, and the time per file written above
 // an empty node's (timed in the same rounds). --baseline adds the http-fastify
-// row of another built checkout (an older commit, say), timed in the same rounds.
+// row of another built checkout (an older commit, say), timed in the same rounds. --dir <folder>
+// runs everything in a folder of another file system (the default is the temporary folder).
+//
+// Every run's project stays until the end: on an ext4 without a journal (this VM's disk) the
+// inodes of files deleted in the last minute or more are skipped, one by one, whenever a file is
+// created, so a removal between runs made each next run pay for the one before it (88 files took
+// 5 ms after 3,000 removals and 176 ms after 10,000, scripted on this machine). The cost of
+// creating a file where the runs write is measured first and printed with the table.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statfsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +47,25 @@ async function createVite() {
     if (r.status !== 0) throw new Error('npm install create-vite in bench/ failed; run it there by hand to see why');
   }
   return { version, bin: join(dir, 'index.js') };
+}
+
+/** The file system a folder is on, by the magic number statfs reports (Linux's; others by number). */
+function fileSystemOf(dir) {
+  const names = { 0xef53: 'ext2/3/4', 0x01021994: 'tmpfs', 0x9123683e: 'btrfs', 0x58465342: 'xfs', 0x794c7630: 'overlayfs', 0x2fc12fc1: 'zfs', 0x6969: 'nfs' };
+  const { type } = statfsSync(dir);
+  return names[type] ?? `type 0x${type.toString(16)}`;
+}
+
+/** Microseconds to create an empty file in `dir` (a new folder of it), median of 200 (kept, as the runs' files are). */
+async function fileCreationMicros(dir) {
+  await mkdir(dir);
+  const each = [];
+  for (let n = 0; n < 200; n += 1) {
+    const t0 = process.hrtime.bigint();
+    closeSync(openSync(join(dir, String(n)), 'wx'));
+    each.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return median(each);
 }
 
 /** Counts the files a run wrote: a run that wrote nothing is a failed measurement, not a fast one. */
@@ -89,7 +115,7 @@ const fmt = (v) => (v < 10 ? v.toFixed(1) : Math.round(v).toString());
 const row = (cells) => `| ${cells.join(' | ')} |`;
 
 async function main() {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '15' }, templates: { type: 'string', default: 'http-fastify,telegram-grammy,worker' }, baseline: { type: 'string' } } });
+  const { values } = parseArgs({ options: { reps: { type: 'string', default: '15' }, templates: { type: 'string', default: 'http-fastify,telegram-grammy,worker' }, baseline: { type: 'string' }, dir: { type: 'string' } } });
   const reps = Math.min(MAX_REPS, Math.max(1, Number.parseInt(values.reps, 10) || 15));
   if (!existsSync(join(REPO, 'dist', 'index.mjs'))) throw new Error('dist/index.mjs is missing: run `npm run build` first');
   const vite = await createVite();
@@ -105,8 +131,9 @@ async function main() {
     // taken off each run for the time per written file
     { label: 'node -e "" (floor)', writes: false, floor: true, args: ['-e', ''] },
   ];
-  const root = await mkdtemp(join(tmpdir(), 'create-loopsvc-genbench-'));
+  const root = await mkdtemp(join(values.dir ?? tmpdir(), 'create-loopsvc-genbench-'));
   try {
+    const where = `${fileSystemOf(root)}, ${(await fileCreationMicros(join(root, 'probe'))).toFixed(0)} µs to create a file there before the runs (median of 200)`;
     // generation: interleaved, one uncounted warm-up round
     const times = new Map(commands.map((c) => [c.label, []]));
     const filesOf = new Map();
@@ -121,7 +148,6 @@ async function main() {
         filesOf.set(c.label, written);
         const cpu = Number.parseFloat(await readFile(cpuFile, 'utf8'));
         if (i > 0) times.get(c.label).push({ ms, cpu });
-        await rm(cwd, { recursive: true, force: true });
       }
     }
     // start-up: an empty node, --help, and the first prompt in a terminal (interleaved too)
@@ -147,7 +173,7 @@ async function main() {
     const viteWall = median(viteRuns.map((r) => r.ms));
     const viteCpu = median(viteRuns.map((r) => r.cpu));
     const lines = [
-      `Generation without install or git, ${reps} interleaved runs after one warm-up; node ${process.version}, ${availableParallelism()} CPUs:`,
+      `Generation without install or git, ${reps} interleaved runs after one warm-up; node ${process.version}, ${availableParallelism()} CPUs; projects written to ${where}:`,
       '',
       row(['command', 'files', 'wall median ms', 'wall min ms', 'wall vs create-vite', 'CPU median ms', 'CPU vs create-vite', 'ms a file, above the floor', 'a file vs create-vite']),
       row(['---', '---', '---', '---', '---', '---', '---', '---', '---']),
