@@ -1,6 +1,6 @@
 // Measurement 1b: time to generate a project without installing it, median of repeated runs, from
 // the CLIs installed by peers.mjs. Each run writes a new folder; no network, no TTY.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { binOf } from './peers.mjs';
 import { median, timeRun } from './proc.mjs';
@@ -28,7 +28,9 @@ export function generationCommands(installs) {
 
 /**
  * Runs each command `reps` times, interleaved (a, b, c, a, b, c, ...) so that a noisy moment on
- * the machine does not land on one tool only. Returns [{ label, medianMs, minMs, runs }].
+ * the machine does not land on one tool only. Every project stays until run.mjs removes the
+ * whole folder: a removal between runs would make the next run's file creations pay for it (on
+ * an ext4 without a journal, see bench/generation.mjs). Returns [{ label, medianMs, minMs, runs }].
  */
 export async function timeGeneration({ root, installs, reps, log }) {
   const commands = generationCommands(installs);
@@ -40,7 +42,6 @@ export async function timeGeneration({ root, installs, reps, log }) {
       const cwd = join(work, `${i}-${k}`);
       await mkdir(cwd, { recursive: true });
       times.get(c.label).push(await timeRun(process.execPath, [c.path, ...c.args('app')], { cwd, env: { NO_COLOR: '1' }, timeoutMs: 60_000 }));
-      await rm(cwd, { recursive: true, force: true });
     }
   }
   log(`generation timed ${reps}x per command`);
