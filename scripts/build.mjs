@@ -87,79 +87,84 @@ const builtinsAtRuntime = {
   },
 };
 
-// esbuild compiles and bundles into a scratch folder; rolldown then regroups its chunks into dist/
+// esbuild compiles and bundles into a scratch folder (removed however the build ends); rolldown
+// then regroups its chunks into dist/
 const compiled = await mkdtemp(path.join(tmpdir(), 'loopsvc-build-'));
-const result = await build({
-  // the CLI, and the plopfile that `plop` and `turbo gen` load
-  entryPoints: { index: 'generators/index.ts', plopfile: 'generators/plopfile.ts' },
-  outdir: compiled,
-  outExtension: { '.js': '.mjs' },
-  splitting: true,
-  chunkNames: '[name]-[hash]', // beside the entries: code finds templates/ at ../templates from dist/
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  minify: true,
-  legalComments: 'linked',
-  metafile: true,
-  logLevel: 'warning',
-  plugins: [stubSourceMap, jsoncParserEsm, precompiled, builtinsAtRuntime],
-});
+let written;
+try {
+  const result = await build({
+    // the CLI, and the plopfile that `plop` and `turbo gen` load
+    entryPoints: { index: 'generators/index.ts', plopfile: 'generators/plopfile.ts' },
+    outdir: compiled,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: '[name]-[hash]', // beside the entries: code finds templates/ at ../templates from dist/
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.19',
+    minify: true,
+    legalComments: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [stubSourceMap, jsoncParserEsm, precompiled, builtinsAtRuntime],
+  });
 
-// esbuild's code splitting gives every set of modules shared by a different set of entries and
-// dynamic imports a chunk of its own: generating a project loaded 17 of them, and each one costs
-// Node's ES module loader a resolve, a read and a link (about 4 ms of a 55 ms run together, 100
-// interleaved runs of bench/generation.mjs's command on a tmpfs). Rolldown, given esbuild's output
-// as it is (no compiling, no tree shaking, whitespace only), puts what a run always loads into
-// one chunk (`cli`: what the entry imports) and Handlebars' runtime with its helpers into another
-// (`handlebars-runtime`, loaded at the first .hbs file, as before); everything loaded on demand
-// (acorn, yaml, semver, picomatch, prompts, the Handlebars compiler, each template's precompiled
-// files, the rules, add and update commands) keeps a chunk of its own, which imports what it
-// shares from those two. A project's generation now loads five modules: the entry, those two and
-// the template's precompiled files (test/cli/lazy-loading.test.ts).
-const outputs = new Map(Object.entries(result.metafile.outputs).map(([file, o]) => [path.resolve(file), o]));
-const staticClosure = (file, into = new Set()) => {
-  if (into.has(file)) return into;
-  into.add(file);
-  for (const i of outputs.get(file)?.imports ?? []) if (i.kind === 'import-statement' && !i.external) staticClosure(path.resolve(i.path), into);
-  return into;
-};
-const entryFile = (name) => path.join(compiled, `${name}.mjs`);
-const cli = staticClosure(entryFile('index'));
-cli.delete(entryFile('index')); // the entry runs the CLI when loaded: the plopfile must never import it
-const runtimeEntry = [...outputs.keys()].find((file) => /^handlebars-runtime-[^/\\]*\.mjs$/.test(path.basename(file)));
-if (!runtimeEntry) throw new Error('build: no handlebars-runtime chunk in the esbuild output');
-const handlebarsRuntime = [...staticClosure(runtimeEntry)].filter((file) => !cli.has(file));
-const regrouped = await rolldown({
-  input: { index: entryFile('index'), plopfile: entryFile('plopfile') },
-  platform: 'neutral',
-  treeshake: false,
-  logLevel: 'warn',
-  // `require` is left only in esbuild's shim for a require() it could not bundle, which no module
-  // calls (the Handlebars compiler only asks whether require.extensions exists, to register
-  // .hbs with it): undefined, as in any ES module, instead of a rolldown helper that would have
-  // made its own chunk for the run to load
-  transform: { define: { require: 'undefined' } },
-});
-const written = await regrouped.write({
-  dir: 'dist',
-  format: 'es',
-  entryFileNames: '[name].mjs',
-  chunkFileNames: '[name]-[hash:8].mjs',
-  hashCharacters: 'hex', // a name splits at its last hyphen, as `hbs-worker-_add-job-0f3a9c2e.mjs`
-  // the chunks' names without esbuild's hash (rolldown adds its own)
-  sanitizeFileName: (name) => name.replace(/-[A-Z0-9]{8}$/, ''),
-  minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
-  codeSplitting: {
-    groups: [
-      { name: 'cli', test: (id) => cli.has(path.resolve(id)) },
-      { name: 'handlebars-runtime', test: (id) => handlebarsRuntime.includes(path.resolve(id)) },
-    ],
-  },
-});
-await regrouped.close();
-await rm(compiled, { recursive: true, force: true });
+  // esbuild's code splitting gives every set of modules shared by a different set of entries and
+  // dynamic imports a chunk of its own: generating a project loaded 17 of them, and each one costs
+  // Node's ES module loader a resolve, a read and a link (about 4 ms of a 55 ms run together, 100
+  // interleaved runs of bench/generation.mjs's command on a tmpfs). Rolldown, given esbuild's output
+  // as it is (no compiling, no tree shaking, whitespace only), puts what a run always loads into
+  // one chunk (`cli`: what the entry imports) and Handlebars' runtime with its helpers into another
+  // (`handlebars-runtime`, loaded at the first .hbs file, as before); everything loaded on demand
+  // (acorn, yaml, semver, picomatch, prompts, the Handlebars compiler, each template's precompiled
+  // files, the rules, add and update commands) keeps a chunk of its own, which imports what it
+  // shares from those two. A project's generation now loads five modules: the entry, those two and
+  // the template's precompiled files (test/cli/lazy-loading.test.ts).
+  const outputs = new Map(Object.entries(result.metafile.outputs).map(([file, o]) => [path.resolve(file), o]));
+  const staticClosure = (file, into = new Set()) => {
+    if (into.has(file)) return into;
+    into.add(file);
+    for (const i of outputs.get(file)?.imports ?? []) if (i.kind === 'import-statement' && !i.external) staticClosure(path.resolve(i.path), into);
+    return into;
+  };
+  const entryFile = (name) => path.join(compiled, `${name}.mjs`);
+  const cli = staticClosure(entryFile('index'));
+  cli.delete(entryFile('index')); // the entry runs the CLI when loaded: the plopfile must never import it
+  const runtimeEntry = [...outputs.keys()].find((file) => /^handlebars-runtime-[^/\\]*\.mjs$/.test(path.basename(file)));
+  if (!runtimeEntry) throw new Error('build: no handlebars-runtime chunk in the esbuild output');
+  const handlebarsRuntime = new Set([...staticClosure(runtimeEntry)].filter((file) => !cli.has(file)));
+  const regrouped = await rolldown({
+    input: { index: entryFile('index'), plopfile: entryFile('plopfile') },
+    platform: 'neutral',
+    treeshake: false,
+    logLevel: 'warn',
+    // `require` is left only in esbuild's shim for a require() it could not bundle, which no module
+    // calls (the Handlebars compiler only asks whether require.extensions exists, to register
+    // .hbs with it): undefined, as in any ES module, instead of a rolldown helper that would have
+    // made its own chunk for the run to load
+    transform: { define: { require: 'undefined' } },
+  });
+  written = await regrouped.write({
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].mjs',
+    chunkFileNames: '[name]-[hash:8].mjs',
+    hashCharacters: 'hex', // a name splits at its last hyphen, as `hbs-worker-_add-job-0f3a9c2e.mjs`
+    // the chunks' names without esbuild's hash (rolldown adds its own)
+    sanitizeFileName: (name) => name.replace(/-[A-Z0-9]{8}$/, ''),
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+    codeSplitting: {
+      groups: [
+        { name: 'cli', test: (id) => cli.has(path.resolve(id)) },
+        { name: 'handlebars-runtime', test: (id) => handlebarsRuntime.has(path.resolve(id)) },
+      ],
+    },
+  });
+  await regrouped.close();
+} finally {
+  await rm(compiled, { recursive: true, force: true });
+}
 
 // templates/ in one file beside the modules (scripts/pack-templates.mjs): what the bundle reads
 const { pack } = await templatesPack(fileURLToPath(new URL('../templates/', import.meta.url)));
